@@ -1,0 +1,43 @@
+-- Item 4 (別紙1 番号4): change of status (20条) from 特定技能 to any other status.
+-- The field and employer are those of the 特定技能 permission the person leaves.
+SELECT
+    'SP' || CAST(sp.permission_id AS VARCHAR(20)) AS record_id,
+    sp.permitted_on        AS event_date,
+    prev_st.name_ja        AS previous_status,
+    rc.card_number         AS card_number,
+    p.name_roman           AS name_roman,
+    p.name_kanji           AS name_kanji,
+    p.birth_date           AS birth_date,
+    p.sex                  AS sex,
+    p.nationality          AS nationality,
+    st.name_ja             AS status,
+    prev.ssw_field         AS ssw_field,
+    sp.period_months       AS period_months,
+    sp.expires_on          AS expires_on,
+    rn.address             AS address,
+    rn.municipality_code   AS municipality_code,
+    e.name                 AS employer_name,
+    e.address              AS employer_address,
+    e.corporate_number     AS corporate_number,
+    e.phone                AS employer_phone,
+    e.representative       AS employer_representative
+FROM status_permissions sp
+JOIN statuses st ON st.status_code = sp.status_code AND st.is_ssw = 0
+JOIN persons p ON p.person_id = sp.person_id
+JOIN status_permissions prev ON prev.permission_id = (
+    SELECT s.permission_id FROM status_permissions s
+    WHERE s.person_id = sp.person_id AND s.recorded_at < :window_end
+      AND (s.permitted_on < sp.permitted_on
+           OR (s.permitted_on = sp.permitted_on AND s.permission_id < sp.permission_id))
+    ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1)
+JOIN statuses prev_st ON prev_st.status_code = prev.status_code AND prev_st.is_ssw = 1
+LEFT JOIN residence_cards rc ON rc.card_id = sp.card_id
+LEFT JOIN residence_notifications rn ON rn.notification_id = (
+    SELECT n.notification_id FROM residence_notifications n
+    WHERE n.person_id = sp.person_id AND n.notified_on <= sp.permitted_on
+      AND n.notice_arrived_at < :window_end
+    ORDER BY n.notified_on DESC, n.notification_id DESC LIMIT 1)
+LEFT JOIN employers e ON e.employer_id = prev.employer_id
+WHERE sp.kind = 'change'
+  AND sp.recorded_at >= :window_start AND sp.recorded_at < :window_end
+ORDER BY sp.permission_id

@@ -1,0 +1,44 @@
+-- Item 6 (別紙1 番号6): residence address registered or changed (19条の7〜9) by a
+-- 特定技能 resident. The event is the arrival of the municipality's notice (市区町村通知),
+-- so the window applies to notice_arrived_at; notifications whose notice has not
+-- arrived are left for the month in which it does.
+SELECT
+    'RN' || CAST(n.notification_id AS VARCHAR(20)) AS record_id,
+    n.notified_on          AS event_date,
+    CASE n.kind WHEN 'after_landing' THEN '新規上陸後の住居地届出（19条の7）'
+                WHEN 'after_status_change' THEN '在留資格変更等に伴う住居地届出（19条の8）'
+                ELSE '住居地の変更届出（19条の9）' END AS notification_kind,
+    n.notice_arrived_at    AS notice_arrived_at,
+    rc.card_number         AS card_number,
+    p.name_roman           AS name_roman,
+    p.name_kanji           AS name_kanji,
+    p.birth_date           AS birth_date,
+    p.sex                  AS sex,
+    p.nationality          AS nationality,
+    st.name_ja             AS status,
+    sp.ssw_field           AS ssw_field,
+    sp.period_months       AS period_months,
+    sp.expires_on          AS expires_on,
+    n.address              AS address,
+    n.municipality_code    AS municipality_code,
+    e.name                 AS employer_name,
+    e.address              AS employer_address,
+    e.corporate_number     AS corporate_number,
+    e.phone                AS employer_phone,
+    e.representative       AS employer_representative
+FROM residence_notifications n
+JOIN persons p ON p.person_id = n.person_id
+JOIN status_permissions sp ON sp.permission_id = (
+    SELECT s.permission_id FROM status_permissions s
+    WHERE s.person_id = n.person_id AND s.permitted_on <= n.notified_on
+      AND s.recorded_at < :window_end
+    ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1)
+JOIN statuses st ON st.status_code = sp.status_code AND st.is_ssw = 1
+LEFT JOIN residence_cards rc ON rc.card_id = (
+    SELECT c.card_id FROM residence_cards c
+    WHERE c.person_id = n.person_id AND c.issued_on <= n.notified_on
+      AND c.recorded_at < :window_end
+    ORDER BY c.issued_on DESC, c.card_id DESC LIMIT 1)
+LEFT JOIN employers e ON e.employer_id = sp.employer_id
+WHERE n.notice_arrived_at >= :window_start AND n.notice_arrived_at < :window_end
+ORDER BY n.notification_id

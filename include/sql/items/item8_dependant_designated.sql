@@ -1,0 +1,51 @@
+-- Item 8 (別紙1 番号8): dependant granted 特定活動 by change of status (20条) whose
+-- principal (本体者) holds 特定技能 on the permission date. Employer is the principal's.
+SELECT
+    'SP' || CAST(sp.permission_id AS VARCHAR(20)) AS record_id,
+    sp.permitted_on        AS event_date,
+    rc.card_number         AS card_number,
+    p.name_roman           AS name_roman,
+    p.name_kanji           AS name_kanji,
+    p.birth_date           AS birth_date,
+    p.sex                  AS sex,
+    p.nationality          AS nationality,
+    st.name_ja             AS status,
+    sp.period_months       AS period_months,
+    sp.expires_on          AS expires_on,
+    rn.address             AS address,
+    rn.municipality_code   AS municipality_code,
+    sp.relationship        AS relationship,
+    prc.card_number        AS principal_card_number,
+    pp.name_roman          AS principal_name_roman,
+    pst.name_ja            AS principal_status,
+    psp.ssw_field          AS principal_ssw_field,
+    e.name                 AS employer_name,
+    e.address              AS employer_address,
+    e.corporate_number     AS corporate_number,
+    e.phone                AS employer_phone,
+    e.representative       AS employer_representative
+FROM status_permissions sp
+JOIN statuses st ON st.status_code = sp.status_code
+JOIN persons p ON p.person_id = sp.person_id
+JOIN persons pp ON pp.person_id = sp.principal_person_id
+JOIN status_permissions psp ON psp.permission_id = (
+    SELECT s.permission_id FROM status_permissions s
+    WHERE s.person_id = sp.principal_person_id AND s.permitted_on <= sp.permitted_on
+      AND s.recorded_at < :window_end
+    ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1)
+JOIN statuses pst ON pst.status_code = psp.status_code AND pst.is_ssw = 1
+LEFT JOIN residence_cards rc ON rc.card_id = sp.card_id
+LEFT JOIN residence_cards prc ON prc.card_id = (
+    SELECT c.card_id FROM residence_cards c
+    WHERE c.person_id = sp.principal_person_id AND c.issued_on <= sp.permitted_on
+      AND c.recorded_at < :window_end
+    ORDER BY c.issued_on DESC, c.card_id DESC LIMIT 1)
+LEFT JOIN residence_notifications rn ON rn.notification_id = (
+    SELECT n.notification_id FROM residence_notifications n
+    WHERE n.person_id = sp.person_id AND n.notified_on <= sp.permitted_on
+      AND n.notice_arrived_at < :window_end
+    ORDER BY n.notified_on DESC, n.notification_id DESC LIMIT 1)
+LEFT JOIN employers e ON e.employer_id = psp.employer_id
+WHERE sp.kind = 'change' AND sp.status_code = 'DESIGNATED'
+  AND sp.recorded_at >= :window_start AND sp.recorded_at < :window_end
+ORDER BY sp.permission_id

@@ -1,0 +1,122 @@
+-- Source database: a stand-in for ISA's residence-management system (在留管理システム).
+-- Portable DDL: runs unchanged on SQLite and PostgreSQL.
+-- Person fields are nullable on purpose: the source may hold incomplete records, and the
+-- pipeline's validation (not the schema) decides what is quarantined.
+-- Timestamps (recorded_at, notice_arrived_at) are timezone-aware; on SQLite they are stored as
+-- UTC text 'YYYY-MM-DD HH:MM:SS+00:00' so that text comparison orders them correctly.
+
+-- 在留資格 (status of residence)
+CREATE TABLE statuses (
+    status_code VARCHAR(16) PRIMARY KEY,
+    name_ja     VARCHAR(64) NOT NULL,
+    is_ssw      SMALLINT    NOT NULL CHECK (is_ssw IN (0, 1))
+);
+
+-- 在留カードの交付事由 (why a residence card was issued)
+CREATE TABLE card_issue_reasons (
+    reason_code VARCHAR(32) PRIMARY KEY,
+    article     VARCHAR(32) NOT NULL,
+    name_ja     VARCHAR(64) NOT NULL,
+    is_item5    SMALLINT    NOT NULL CHECK (is_item5 IN (0, 1))
+);
+
+-- 所属機関 (employing organisation)
+CREATE TABLE employers (
+    employer_id      BIGINT PRIMARY KEY,
+    name             VARCHAR(200),
+    address          VARCHAR(300),
+    corporate_number VARCHAR(13),
+    phone            VARCHAR(20),
+    representative   VARCHAR(200)
+);
+
+-- 外国人 (foreign national)
+CREATE TABLE persons (
+    person_id   BIGINT PRIMARY KEY,
+    name_roman  VARCHAR(200),
+    name_kanji  VARCHAR(200),
+    birth_date  DATE,
+    sex         VARCHAR(1),
+    nationality VARCHAR(64)
+);
+
+-- 在留カード (residence card)
+CREATE TABLE residence_cards (
+    card_id          BIGINT PRIMARY KEY,
+    person_id        BIGINT      NOT NULL REFERENCES persons (person_id),
+    card_number      VARCHAR(12),
+    issued_on        DATE        NOT NULL,
+    reason_code      VARCHAR(32) NOT NULL REFERENCES card_issue_reasons (reason_code),
+    previous_card_id BIGINT      REFERENCES residence_cards (card_id),
+    recorded_at      TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX residence_cards_recorded_at ON residence_cards (recorded_at);
+CREATE INDEX residence_cards_person_issued ON residence_cards (person_id, issued_on);
+
+-- 在留資格に係る許可 (landing, change under 20条, extension under 21条)
+CREATE TABLE status_permissions (
+    permission_id       BIGINT PRIMARY KEY,
+    person_id           BIGINT      NOT NULL REFERENCES persons (person_id),
+    kind                VARCHAR(16) NOT NULL CHECK (kind IN ('landing', 'change', 'extension')),
+    status_code         VARCHAR(16) NOT NULL REFERENCES statuses (status_code),
+    ssw_field           VARCHAR(64),
+    period_months       INTEGER,
+    expires_on          DATE,
+    employer_id         BIGINT      REFERENCES employers (employer_id),
+    principal_person_id BIGINT      REFERENCES persons (person_id),
+    relationship        VARCHAR(32),
+    permitted_on        DATE        NOT NULL,
+    card_id             BIGINT      REFERENCES residence_cards (card_id),
+    recorded_at         TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX status_permissions_recorded_at ON status_permissions (recorded_at);
+CREATE INDEX status_permissions_person_permitted ON status_permissions (person_id, permitted_on);
+
+-- 出国 (departure); reentry_kind: none, 26条 re-entry permit, 26条の2 special re-entry
+CREATE TABLE departures (
+    departure_id BIGINT PRIMARY KEY,
+    person_id    BIGINT      NOT NULL REFERENCES persons (person_id),
+    departed_on  DATE        NOT NULL,
+    port         VARCHAR(64),
+    reentry_kind VARCHAR(16) NOT NULL CHECK (reentry_kind IN ('none', 'reentry_permit', 'special_reentry')),
+    status_code  VARCHAR(16) NOT NULL REFERENCES statuses (status_code),
+    recorded_at  TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX departures_recorded_at ON departures (recorded_at);
+
+-- 住居地届出 (residence address notification, 19条の7〜9) and the municipality's notice (市区町村通知)
+CREATE TABLE residence_notifications (
+    notification_id   BIGINT PRIMARY KEY,
+    person_id         BIGINT      NOT NULL REFERENCES persons (person_id),
+    kind              VARCHAR(24) NOT NULL CHECK (kind IN ('after_landing', 'after_status_change', 'move')),
+    address           VARCHAR(300),
+    municipality_code VARCHAR(6),
+    notified_on       DATE        NOT NULL,
+    notice_arrived_at TIMESTAMP WITH TIME ZONE,
+    recorded_at       TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX residence_notifications_arrived ON residence_notifications (notice_arrived_at);
+CREATE INDEX residence_notifications_person_notified ON residence_notifications (person_id, notified_on);
+
+INSERT INTO statuses (status_code, name_ja, is_ssw) VALUES
+    ('SSW1', '特定技能1号', 1),
+    ('SSW2', '特定技能2号', 1),
+    ('TITP', '技能実習', 0),
+    ('DEPENDENT', '家族滞在', 0),
+    ('DESIGNATED', '特定活動', 0),
+    ('ENGINEER', '技術・人文知識・国際業務', 0),
+    ('STUDENT', '留学', 0),
+    ('SPOUSE_JP', '日本人の配偶者等', 0),
+    ('LONG_TERM', '定住者', 0);
+
+INSERT INTO card_issue_reasons (reason_code, article, name_ja, is_item5) VALUES
+    ('landing', '上陸許可', '上陸許可に伴う交付', 0),
+    ('status_permission', '20条・21条', '在留資格変更・在留期間更新許可に伴う交付', 0),
+    ('change_name', '19条の10', '氏名の変更', 1),
+    ('change_birth_date', '19条の10', '生年月日の変更', 1),
+    ('change_sex', '19条の10', '性別の変更', 1),
+    ('change_nationality', '19条の10', '国籍・地域の変更', 1),
+    ('validity_renewal', '19条の11', '有効期間の更新', 1),
+    ('reissue_lost', '19条の12', '紛失等による再交付', 1),
+    ('reissue_damaged', '19条の13', '汚損等による再交付', 1),
+    ('reissue_request', '19条の13', '交換希望による再交付', 1);

@@ -1,0 +1,3 @@
+from ssw_linkage.cli import main
+
+raise SystemExit(main())

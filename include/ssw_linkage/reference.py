@@ -1,0 +1,45 @@
+"""Reference lists kept as data (reference/*.csv), not code: fields change by cabinet decision."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+_DIR = Path(__file__).parent / "reference"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(_DIR / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@dataclass(frozen=True)
+class SswField:
+    """A 特定技能 field (分野) and the dates between which permissions could name it."""
+
+    name_ja: str
+    valid_from: date
+    valid_to: date | None
+
+    def in_force(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@cache
+def ssw_fields() -> dict[str, SswField]:
+    return {
+        r["name_ja"]: SswField(
+            r["name_ja"],
+            date.fromisoformat(r["valid_from"]),
+            date.fromisoformat(r["valid_to"]) if r["valid_to"] else None,
+        )
+        for r in _rows("ssw_fields.csv")
+    }
+
+
+@cache
+def nationalities() -> frozenset[str]:
+    return frozenset(r["name_ja"] for r in _rows("nationalities.csv"))

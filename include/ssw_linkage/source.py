@@ -1,0 +1,121 @@
+"""The source database (ISA's residence-management stand-in): connect, create, bulk-load, stream.
+
+SQLite is the embedded default; PostgreSQL (psycopg 3) is production. Timestamps on SQLite are
+UTC text in one fixed format so that text comparison orders them (see include/sql/schema).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, make_url, text
+
+from ssw_linkage.months import DataMonth
+from ssw_linkage.spec import SQL_DIR
+
+SCHEMA_FILE = SQL_DIR / "schema" / "source.sql"
+TABLES = (
+    "statuses",
+    "card_issue_reasons",
+    "employers",
+    "persons",
+    "residence_cards",
+    "status_permissions",
+    "departures",
+    "residence_notifications",
+)
+
+
+def connect(url: str) -> Engine:
+    """An engine for a source URL; ``postgres://`` and ``postgresql://`` use psycopg 3."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed)
+
+
+def bind_timestamp(engine: Engine, moment: datetime) -> datetime | str:
+    """A timezone-aware datetime as the source stores it."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: source timestamps are timezone-aware")
+    if engine.dialect.name == "sqlite":
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
+    return moment
+
+
+def _sqlite_value(engine: Engine, value: Any) -> Any:
+    if isinstance(value, datetime):
+        return bind_timestamp(engine, value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def window_params(engine: Engine, month: DataMonth) -> dict[str, Any]:
+    return {"window_start": bind_timestamp(engine, month.start), "window_end": bind_timestamp(engine, month.end)}
+
+
+def create_schema(engine: Engine) -> None:
+    """Create the source tables and reference rows (fails if they exist)."""
+    statements = [s for s in SCHEMA_FILE.read_text(encoding="utf-8").split(";\n") if s.strip()]
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+
+
+def drop_schema(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(TABLES):
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")  # names from TABLES only
+
+
+def bulk_load(engine: Engine, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Load rows fast: COPY on PostgreSQL, executemany in one transaction on SQLite."""
+    if table not in TABLES:
+        raise ValueError(f"unknown source table {table!r}")
+    if engine.dialect.name == "postgresql":
+        from psycopg import sql
+
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        count = 0
+        raw = engine.raw_connection()
+        try:
+            with raw.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            raw.commit()
+        finally:
+            raw.close()
+        return count
+    placeholders = ", ".join(f":{c}" for c in columns)
+    # Identifiers come from TABLES and the generator's column lists, never from input.
+    insert = text(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})")  # noqa: S608
+    batch: list[dict[str, Any]] = []
+    count = 0
+    with engine.begin() as conn:
+        for row in rows:
+            batch.append({c: _sqlite_value(engine, v) for c, v in zip(columns, row)})
+            if len(batch) == 10_000:
+                conn.execute(insert, batch)
+                count += len(batch)
+                batch.clear()
+        if batch:
+            conn.execute(insert, batch)
+            count += len(batch)
+    return count
+
+
+@contextmanager
+def stream(
+    engine: Engine, sql: str, params: Mapping[str, Any], batch_size: int = 5_000
+) -> Iterator[tuple[tuple[str, ...], Iterator[Sequence[Any]]]]:
+    """Run a query and give (column keys, rows); rows arrive in batches, never all at once."""
+    with engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(text(sql), dict(params))
+        yield tuple(result.keys()), iter(result)

@@ -1,0 +1,396 @@
+"""Deterministic synthetic source data: realistic SSW status histories, seeded, at any scale.
+
+Each person gets a short story (a landing, a 技能実習→特定技能 change, an extension, a move, a
+departure with or without re-entry, dependants …) whose main event falls in the requested
+months, with a backstory before it. Rows go to the database in chunks (COPY on PostgreSQL), so
+memory stays bounded at two million events.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Engine
+
+from ssw_linkage import source
+from ssw_linkage import synthetic_names as names
+from ssw_linkage.months import JST, DataMonth
+from ssw_linkage.validators import corporate_check_digit
+
+COLUMNS = {
+    "employers": ("employer_id", "name", "address", "corporate_number", "phone", "representative"),
+    "persons": ("person_id", "name_roman", "name_kanji", "birth_date", "sex", "nationality"),
+    "residence_cards": (
+        "card_id", "person_id", "card_number", "issued_on", "reason_code", "previous_card_id", "recorded_at",
+    ),
+    "status_permissions": (
+        "permission_id", "person_id", "kind", "status_code", "ssw_field", "period_months", "expires_on",
+        "employer_id", "principal_person_id", "relationship", "permitted_on", "card_id", "recorded_at",
+    ),
+    "departures": ("departure_id", "person_id", "departed_on", "port", "reentry_kind", "status_code", "recorded_at"),
+    "residence_notifications": (
+        "notification_id", "person_id", "kind", "address", "municipality_code", "notified_on",
+        "notice_arrived_at", "recorded_at",
+    ),
+}
+EVENT_TABLES = ("residence_cards", "status_permissions", "departures", "residence_notifications")
+SSW_START = date(2019, 4, 1)
+CHUNK_EVENTS = 50_000
+
+# Kinds of bad record the generator can inject, named as the validation rule that catches them.
+CORRUPTIONS = (
+    "card_number:format",
+    "name_roman:required",
+    "birth_date:range",
+    "birth_date+event_date:birth_after_event",
+    "nationality:known_code",
+    "name_kanji:not_encodable_cp932",
+    "corporate_number:check_digit",
+)
+
+
+@dataclass
+class SeedReport:
+    rows: Counter = field(default_factory=Counter)
+    injected: Counter = field(default_factory=Counter)
+
+    @property
+    def events(self) -> int:
+        return sum(self.rows[t] for t in EVENT_TABLES)
+
+
+@dataclass
+class _Resident:
+    person_id: int
+    row: list
+    cards: list[list] = field(default_factory=list)
+    permissions: list[list] = field(default_factory=list)
+    card_id: int | None = None
+    status: str | None = None
+    ssw_field: str | None = None
+    employer_id: int | None = None
+    address: tuple[str, str] | None = None
+
+
+class _Generator:
+    def __init__(self, seed: int, months: list[DataMonth], bad_rate: float):
+        self.rng = random.Random(seed)
+        self.first = months[0].first_day
+        self.last = months[-1].next().first_day - timedelta(days=1)
+        self.bad_rate = bad_rate
+        self.ids = Counter()
+        self.report = SeedReport()
+        self.rows: dict[str, list[list]] = {t: [] for t in COLUMNS}
+        self.employers_by_field: dict[str, list[int]] = {}
+
+    # -- identifiers and small values -------------------------------------------------------
+    def _id(self, table: str) -> int:
+        self.ids[table] += 1
+        return self.ids[table]
+
+    def _card_number(self, card_id: int) -> str:
+        letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+        digits = (card_id * 7919 + 12345) % 100_000_000  # a permutation: unique per card
+        pick = self.rng.choice
+        return f"{pick(letters)}{pick(letters)}{digits:08d}{pick(letters)}{pick(letters)}"
+
+    def _corporate_number(self) -> str:
+        base = f"{self.rng.randrange(10**12):012d}"
+        return f"{corporate_check_digit(base)}{base}"
+
+    def _recorded(self, day: date) -> datetime:
+        """When a legal event was entered: mostly the same day, sometimes days or weeks late."""
+        roll = self.rng.random()
+        lag = 0 if roll < 0.65 else self.rng.randint(1, 7) if roll < 0.95 else self.rng.randint(20, 45)
+        if self.rng.random() < 0.02:
+            clock = time(23, self.rng.randrange(60), self.rng.randrange(60))
+        else:
+            clock = time(self.rng.randint(8, 19), self.rng.randrange(60), self.rng.randrange(60))
+        return datetime.combine(day + timedelta(days=lag), clock, tzinfo=JST)
+
+    def _anchor(self) -> date:
+        return self.first + timedelta(days=self.rng.randrange((self.last - self.first).days + 1))
+
+    def _before(self, day: date, low: int, high: int, floor: date = SSW_START) -> date:
+        return max(day - timedelta(days=self.rng.randint(low, high)), floor)
+
+    def _address(self) -> tuple[str, str]:
+        code, city = self.rng.choice(names.MUNICIPALITIES)
+        r = self.rng
+        building = r.choice(names.BUILDINGS)
+        room = f" {building}{r.randint(1, 4)}0{r.randint(1, 9)}" if building else ""
+        return f"{city}{r.choice(names.TOWNS)}{r.randint(1, 5)}丁目{r.randint(1, 30)}番{r.randint(1, 20)}号{room}", code
+
+    # -- reference rows ---------------------------------------------------------------------
+    def employers(self, count: int) -> None:
+        fields = list(names.FIELD_BUSINESS)
+        for _ in range(count):
+            employer_id = self._id("employers")
+            ssw_field = self.rng.choices(fields, [names.FIELD_WEIGHTS[f] for f in fields])[0]
+            self.employers_by_field.setdefault(ssw_field, []).append(employer_id)
+            sole = self.rng.random() < 0.15
+            stem = self.rng.choice(names.COMPANY_STEMS)
+            business = names.FIELD_BUSINESS[ssw_field]
+            name = f"{stem}{business}" if sole else f"株式会社{stem}{business}"
+            self.rows["employers"].append([
+                employer_id, name, self._address()[0], None if sole else self._corporate_number(),
+                f"0{self.rng.randint(3, 99)}-{self.rng.randint(100, 9999)}-{self.rng.randint(1000, 9999)}",
+                f"{self.rng.choice(names.JAPANESE_FAMILY)} {self.rng.choice(names.JAPANESE_GIVEN)}",
+            ])
+        for ssw_field in fields:  # every field has at least one employer
+            self.employers_by_field.setdefault(ssw_field, [1])
+
+    # -- people and events ------------------------------------------------------------------
+    def person(self, nationality: str | None = None, age: tuple[int, int] = (19, 45)) -> _Resident:
+        r = self.rng
+        nationality = nationality or r.choices(
+            list(names.NATIONALITY_WEIGHTS), list(names.NATIONALITY_WEIGHTS.values())
+        )[0]
+        kanji = None
+        if nationality in names.KANJI_NATIONALITIES:
+            (fk, fr), (gk, gr) = r.choice(names.KANJI_FAMILY), r.choice(names.KANJI_GIVEN)
+            roman, kanji = f"{fr} {gr}", f"{fk} {gk}"
+        else:
+            family, given, family_first = names.ROMAN_NAMES.get(nationality, names.DEFAULT_ROMAN)
+            f, g = r.choice(family), r.choice(given)
+            roman = f"{f} {g}" if family_first else f"{g} {f}"
+        birth = self.first - timedelta(days=r.randint(age[0] * 365, age[1] * 365))
+        person_id = self._id("persons")
+        row = [person_id, roman, kanji, birth, r.choice("MF"), nationality]
+        self.rows["persons"].append(row)
+        return _Resident(person_id, row)
+
+    def card(self, who: _Resident, day: date, reason: str) -> int:
+        card_id = self._id("residence_cards")
+        row = [card_id, who.person_id, self._card_number(card_id), day, reason, who.card_id, self._recorded(day)]
+        self.rows["residence_cards"].append(row)
+        who.cards.append(row)
+        who.card_id = card_id
+        return card_id
+
+    def permit(
+        self, who: _Resident, kind: str, status: str, day: date, ssw_field: str | None = None,
+        principal: _Resident | None = None, relationship: str | None = None,
+    ) -> None:
+        r = self.rng
+        if status.startswith("SSW"):
+            ssw_field = ssw_field or who.ssw_field or r.choices(
+                list(names.FIELD_WEIGHTS), list(names.FIELD_WEIGHTS.values()))[0]
+            if who.employer_id is None or ssw_field != who.ssw_field or r.random() < 0.1:
+                who.employer_id = r.choice(self.employers_by_field[ssw_field])
+            period = r.choice((12, 12, 6, 4)) if status == "SSW1" else r.choice((36, 12, 6))
+        else:
+            ssw_field = None
+            period = r.choice((12, 36, 6))
+        card_id = self.card(who, day, "landing" if kind == "landing" else "status_permission")
+        expires = day + timedelta(days=period * 30)
+        row = [
+            self._id("status_permissions"), who.person_id, kind, status, ssw_field, period, expires,
+            who.employer_id if status.startswith("SSW") else None,
+            principal.person_id if principal else None, relationship, day, card_id, self._recorded(day),
+        ]
+        self.rows["status_permissions"].append(row)
+        who.permissions.append(row)
+        who.status, who.ssw_field = status, ssw_field
+
+    def notify(self, who: _Resident, kind: str, day: date, arrives: bool = True) -> None:
+        who.address = self._address()
+        arrived = None
+        if arrives:
+            arrival = day + timedelta(days=self.rng.randint(2, 25))
+            arrived = datetime.combine(arrival, time(self.rng.randint(9, 17), self.rng.randrange(60)), tzinfo=JST)
+        self.rows["residence_notifications"].append([
+            self._id("residence_notifications"), who.person_id, kind, *who.address, day, arrived, self._recorded(day),
+        ])
+
+    def depart(self, who: _Resident, day: date, reentry_kind: str) -> None:
+        self.rows["departures"].append([
+            self._id("departures"), who.person_id, day, self.rng.choice(names.PORTS), reentry_kind,
+            who.status, datetime.combine(day, time(self.rng.randint(7, 22), self.rng.randrange(60)), tzinfo=JST),
+        ])
+
+    def ssw_resident(self, since: date, status: str = "SSW1") -> _Resident:
+        """Backstory: landed as SSW (or changed from 技能実習) and registered an address."""
+        who = self.person()
+        if self.rng.random() < 0.5:
+            titp = self._before(since, 400, 1100, floor=date(2016, 1, 1))
+            self.permit(who, "landing", "TITP", titp)
+            self.notify(who, "after_landing", titp + timedelta(days=self.rng.randint(3, 14)))
+            self.permit(who, "change", status, since)
+        else:
+            self.permit(who, "landing", status, since)
+            self.notify(who, "after_landing", since + timedelta(days=self.rng.randint(3, 14)))
+        return who
+
+    # -- stories ------------------------------------------------------------------------------
+    def story(self) -> _Resident:
+        r = self.rng
+        day = self._anchor()
+        since = self._before(day, 120, 1300)
+        kind = r.choices(STORIES, STORY_WEIGHTS)[0]
+        return kind(self, day, since)
+
+    def corrupt(self, who: _Resident) -> None:
+        """Break one thing about a person, as real source data is sometimes broken."""
+        kind = self.rng.choice(CORRUPTIONS)
+        self.report.injected[kind] += 1
+        row = who.row
+        if kind == "card_number:format":
+            for card in who.cards:
+                card[2] = card[2][:-1]
+        elif kind == "name_roman:required":
+            row[1] = None
+        elif kind == "birth_date:range":
+            row[3] = date(1899, 12, 31)
+        elif kind == "birth_date+event_date:birth_after_event":
+            row[3] = self.last + timedelta(days=400)
+        elif kind == "nationality:known_code":
+            row[5] = "アトランティス"
+        elif kind == "name_kanji:not_encodable_cp932":
+            row[2] = "𠮷田 花子"
+        else:
+            employer_id = self._id("employers")
+            base = f"{self.rng.randrange(10**12):012d}"
+            self.rows["employers"].append([
+                employer_id, "株式会社不正番号", self._address()[0],
+                f"{(corporate_check_digit(base) + 1) % 10}{base}", "03-0000-0000", "山田 太郎",
+            ])
+            for permission in who.permissions:
+                if permission[7] is not None:
+                    permission[7] = employer_id
+
+    def take(self) -> dict[str, list[list]]:
+        rows, self.rows = self.rows, {t: [] for t in COLUMNS}
+        return rows
+
+
+def _new_arrival(g: _Generator, day: date, since: date) -> _Resident:
+    who = g.person()
+    g.permit(who, "landing", "SSW1", day)
+    g.notify(who, "after_landing", day + timedelta(days=g.rng.randint(3, 14)), arrives=g.rng.random() < 0.92)
+    return who
+
+
+def _from_trainee(g: _Generator, day: date, since: date) -> _Resident:
+    who = g.person()
+    landed = g._before(day, 400, 1100, floor=date(2016, 1, 1))
+    g.permit(who, "landing", "TITP", landed)
+    g.notify(who, "after_landing", landed + timedelta(days=g.rng.randint(3, 14)))
+    g.permit(who, "change", "SSW1", day)
+    return who
+
+
+def _extension(g: _Generator, day: date, since: date) -> _Resident:
+    who = g.ssw_resident(since)
+    g.permit(who, "extension", who.status, day)
+    return who
+
+
+def _to_ssw2(g: _Generator, day: date, since: date) -> _Resident:
+    who = g.ssw_resident(since)
+    g.permit(who, "change", "SSW2", day)
+    return who
+
+
+def _departure(g: _Generator, day: date, since: date) -> _Resident:
+    who = g.ssw_resident(since)
+    g.depart(who, day, g.rng.choices(("none", "special_reentry", "reentry_permit"), (50, 35, 15))[0])
+    return who
+
+
+def _new_card(g: _Generator, day: date, since: date) -> _Resident:
+    who = g.ssw_resident(since)
+    reasons = ("reissue_lost", "reissue_damaged", "reissue_request", "change_name", "change_nationality")
+    g.card(who, day, g.rng.choices(reasons, (40, 25, 15, 15, 5))[0])
+    return who
+
+
+def _move(g: _Generator, day: date, since: date) -> _Resident:
+    who = g.ssw_resident(since)
+    g.notify(who, "move", day, arrives=g.rng.random() < 0.95)
+    return who
+
+
+def _leaves_ssw(g: _Generator, day: date, since: date) -> _Resident:
+    who = g.ssw_resident(since)
+    g.permit(who, "change", g.rng.choice(("ENGINEER", "SPOUSE_JP", "LONG_TERM")), day)
+    g.notify(who, "after_status_change", day + timedelta(days=g.rng.randint(1, 10)))
+    return who
+
+
+def _family_lands(g: _Generator, day: date, since: date) -> _Resident:
+    ssw = g.rng.random() < 0.85
+    principal = g.ssw_resident(since, "SSW2") if ssw else g.person()
+    if not ssw:
+        g.permit(principal, "landing", "ENGINEER", since)
+    dependant = g.person(principal.row[5], age=(1, 40))
+    g.permit(dependant, "landing", "DEPENDENT", day, principal=principal,
+             relationship=g.rng.choice(("配偶者", "子")))
+    return dependant
+
+
+def _family_designated(g: _Generator, day: date, since: date) -> _Resident:
+    ssw = g.rng.random() < 0.85
+    principal = g.ssw_resident(since) if ssw else g.person()
+    if not ssw:
+        g.permit(principal, "landing", "STUDENT", since)
+    dependant = g.person(principal.row[5], age=(18, 40))
+    g.permit(dependant, "landing", "STUDENT", g._before(day, 200, 700))
+    g.permit(dependant, "change", "DESIGNATED", day, principal=principal, relationship="配偶者")
+    return dependant
+
+
+def _not_ssw(g: _Generator, day: date, since: date) -> _Resident:
+    who = g.person()
+    g.permit(who, "landing", g.rng.choice(("ENGINEER", "STUDENT")), since)
+    g.permit(who, "extension", who.status, day)
+    g.card(who, day + timedelta(days=g.rng.randint(1, 20)), "reissue_lost")
+    return who
+
+
+STORIES: tuple[Callable[[_Generator, date, date], _Resident], ...] = (
+    _new_arrival, _from_trainee, _extension, _to_ssw2, _departure, _new_card, _move, _leaves_ssw,
+    _family_lands, _family_designated, _not_ssw,
+)
+STORY_WEIGHTS = (22, 14, 22, 4, 9, 5, 10, 4, 3, 2, 5)
+
+
+def seed(
+    engine: Engine,
+    months: list[DataMonth],
+    events: int,
+    random_seed: int = 20190619,
+    bad_rate: float = 0.0,
+    progress: Callable[[int], None] | None = None,
+) -> SeedReport:
+    """Create the schema and load about ``events`` event rows whose main events fall in ``months``."""
+    if not months:
+        raise ValueError("seed needs at least one data month")
+    source.create_schema(engine)
+    g = _Generator(random_seed, sorted(months), bad_rate)
+    g.employers(max(events // 60, 20))
+    loaded = pending = 0
+    while loaded + pending < events:
+        who = g.story()
+        if g.bad_rate and g.rng.random() < g.bad_rate:
+            g.corrupt(who)
+        pending = sum(len(g.rows[t]) for t in EVENT_TABLES)
+        if pending >= CHUNK_EVENTS:
+            loaded += _load(engine, g)
+            pending = 0
+            if progress:
+                progress(loaded)
+    _load(engine, g)
+    return g.report
+
+
+def _load(engine: Engine, g: _Generator) -> int:
+    rows = g.take()
+    for table in COLUMNS:
+        if rows[table]:
+            g.report.rows[table] += source.bulk_load(engine, table, COLUMNS[table], rows[table])
+    return sum(len(rows[t]) for t in EVENT_TABLES)

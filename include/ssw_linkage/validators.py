@@ -1,0 +1,55 @@
+"""Field rules. Each returns True when the value is acceptable; none looks at personal data
+beyond the value it is given, and none puts a value into an error message."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ssw_linkage import reference
+
+_CARD_RE = re.compile(r"[A-Z]{2}[0-9]{8}[A-Z]{2}")
+_CORPORATE_RE = re.compile(r"[0-9]{13}")
+_MUNICIPALITY_RE = re.compile(r"[0-9]{6}")
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+def corporate_check_digit(base12: str) -> int:
+    """Check digit of a 法人番号 over its 12-digit base (digits counted from the right)."""
+    total = sum(int(d) * (1 if n % 2 else 2) for n, d in enumerate(reversed(base12), start=1))
+    return 9 - total % 9
+
+
+def card_number(value: str) -> bool:
+    """Residence card number: two capital letters, eight digits, two capital letters."""
+    return _CARD_RE.fullmatch(value) is not None
+
+
+def corporate_number(value: str) -> bool:
+    """13 digits whose first digit is the check digit of the other twelve."""
+    return _CORPORATE_RE.fullmatch(value) is not None and int(value[0]) == corporate_check_digit(value[1:])
+
+
+def municipality_code(value: str) -> bool:
+    """全国地方公共団体コード: six digits."""
+    return _MUNICIPALITY_RE.fullmatch(value) is not None
+
+
+def sex(value: str) -> bool:
+    return value in ("M", "F")
+
+
+def nationality(value: str) -> bool:
+    return value in reference.nationalities()
+
+
+def ssw_field(value: str) -> bool:
+    return value in reference.ssw_fields()
+
+
+def birth_date(value: date) -> bool:
+    return value >= EARLIEST_BIRTH
+
+
+def positive(value: int) -> bool:
+    return value > 0

@@ -1,0 +1,54 @@
+"""The CLI end to end on SQLite, and no personal data in anything it says."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from package_checks import assert_valid_package
+from sqlalchemy import text
+from ssw_linkage import cli, package, source
+
+
+def personal_values(url: str) -> set[str]:
+    """Every name, card number, birth date and address in the source."""
+    engine = source.connect(url)
+    queries = (
+        "SELECT name_roman, name_kanji, birth_date FROM persons",
+        "SELECT card_number, card_number, card_number FROM residence_cards",
+        "SELECT address, address, address FROM residence_notifications",
+    )
+    with engine.connect() as conn:
+        values = {str(v) for q in queries for row in conn.execute(text(q)) for v in row if v}
+    engine.dispose()
+    return values
+
+
+def test_seed_run_and_spec_without_a_scheduler(tmp_path, capsys, caplog):
+    url = f"sqlite:///{tmp_path / 'source.db'}"
+    caplog.set_level(logging.DEBUG)
+    assert (
+        cli.main(["seed", "--source", url, "--months", "2026-04:2026-06", "--events", "4000", "--bad-rate", "0.05"])
+        == 0
+    )
+    assert cli.main(["run", "--month", "2026-05", "--source", url, "--staging", str(tmp_path / "staging")]) == 0
+    engine = source.connect(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE persons SET name_roman = 'CHANGED NAME'"))
+    assert cli.main(["run", "--month", "2026-05", "--source", url, "--staging", str(tmp_path / "staging")]) == 3
+    manifest = assert_valid_package(tmp_path / "staging" / "202605")
+    out = capsys.readouterr()
+    assert "a different package for 2026-05 is already in staging" in out.err
+    said = out.out + out.err + caplog.text
+    assert f"{manifest['totals']['extracted']:,}" in said and "ITEM08.CSV" in said
+    leaked = [v for v in personal_values(url) if len(v) >= 6 and v in said]
+    assert leaked == [], f"{len(leaked)} personal values in CLI output or logs"
+    quarantine = (tmp_path / "staging" / "202605" / package.QUARANTINE).read_text(encoding="cp932")
+    assert [v for v in personal_values(url) if len(v) >= 6 and v in quarantine] == []
+    assert cli.main(["spec"]) == 0 and "## Item 8: `ITEM08.CSV`" in capsys.readouterr().out
+
+
+def test_bad_arguments_are_refused_clearly(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["run", "--month", "May", "--source", "sqlite://", "--staging", "x"])
+    assert "not a data month" in capsys.readouterr().err

@@ -1,0 +1,121 @@
+"""Publishing a month from seeded synthetic data, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import filecmp
+
+import pytest
+from package_checks import assert_valid_package, read_manifest
+from source_builder import SourceBuilder, record_ids
+from sqlalchemy import text
+from ssw_linkage import package, source, synthetic
+from ssw_linkage.months import DataMonth
+from ssw_linkage.spec import ITEMS
+
+MAY = DataMonth(2026, 5)
+MONTHS = DataMonth(2026, 4).until(DataMonth(2026, 6))
+
+
+@pytest.fixture
+def seeded(engine):
+    report = synthetic.seed(engine, MONTHS, 3_000, bad_rate=0.1)
+    return engine, report
+
+
+def test_publishes_a_valid_package_that_reconciles_with_the_source(seeded, tmp_path):
+    engine, report = seeded
+    manifest = package.run_month(engine, MAY, tmp_path)
+    assert_valid_package(tmp_path / "202605")
+    assert manifest["data_month"] == "2026-05" and manifest["window"]["start"] == "2026-05-01T00:00:00+09:00"
+    for entry in manifest["items"]:
+        assert entry["extracted"] == len(record_ids(engine, entry["item"], MAY)) > 0
+    quarantined = list(
+        csv.DictReader((tmp_path / "202605" / package.QUARANTINE).read_text(encoding="cp932").splitlines())
+    )
+    assert len(quarantined) == manifest["totals"]["quarantined"] > 0
+    kinds = {v for row in quarantined for v in row["violations"].split(";")}
+    assert kinds <= set(synthetic.CORRUPTIONS), kinds - set(synthetic.CORRUPTIONS)
+    assert kinds == set(synthetic.CORRUPTIONS)  # every injected kind is caught
+    delivered = {
+        line.split('","')[0].strip('"')
+        for i in ITEMS
+        for line in (tmp_path / "202605" / i.file_name).read_text(encoding="cp932").splitlines()[1:]
+    }
+    assert not delivered & {row["record_id"] for row in quarantined}
+
+
+def test_rerun_gives_the_same_bytes_and_leaves_the_published_package_alone(seeded, tmp_path):
+    engine, _ = seeded
+    package.run_month(engine, MAY, tmp_path / "a")
+    package.run_month(engine, MAY, tmp_path / "b")
+    names = [p.name for p in (tmp_path / "a" / "202605").iterdir()]
+    match, mismatch, errors = filecmp.cmpfiles(
+        tmp_path / "a" / "202605", tmp_path / "b" / "202605", names, shallow=False
+    )
+    assert sorted(match) == sorted(names) and not mismatch and not errors
+    ready = tmp_path / "a" / "202605" / package.READY
+    before = ready.stat().st_mtime_ns
+    package.run_month(engine, MAY, tmp_path / "a")
+    assert ready.stat().st_mtime_ns == before
+    assert not (tmp_path / "a" / ".superseded").exists()
+    assert list((tmp_path / "a" / ".build").iterdir()) == []
+
+
+def test_a_different_package_is_never_silently_overwritten(seeded, tmp_path):
+    engine, _ = seeded
+    first = package.run_month(engine, MAY, tmp_path)
+    landed = int(record_ids(engine, 1, MAY)[0].removeprefix("SP"))
+    with engine.begin() as conn:  # a correction in the source: the name of someone in May's item 1
+        conn.execute(
+            text(
+                "UPDATE persons SET name_roman = name_roman || ' JR' WHERE person_id = "
+                "(SELECT person_id FROM status_permissions WHERE permission_id = :id)"
+            ),
+            {"id": landed},
+        )
+    with pytest.raises(package.PackageConflict, match="2026-05"):
+        package.run_month(engine, MAY, tmp_path)
+    assert read_manifest(tmp_path / "202605") == first
+    second = package.run_month(engine, MAY, tmp_path, replace=True)
+    assert second != first
+    (kept,) = (tmp_path / ".superseded").iterdir()
+    assert read_manifest(kept) == first
+
+
+def test_utf8_with_bom_is_selectable(seeded, tmp_path):
+    engine, _ = seeded
+    package.run_month(engine, MAY, tmp_path, encoding="utf-8-bom")
+    assert (tmp_path / "202605" / "ITEM01.CSV").read_bytes().startswith(b'\xef\xbb\xbf"')
+    assert_valid_package(tmp_path / "202605", "utf-8-bom")
+
+
+def test_a_failing_item_publishes_nothing(engine, tmp_path):
+    SourceBuilder(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE departures"))
+    with pytest.raises(Exception, match="departures"):
+        package.run_month(engine, MAY, tmp_path)
+    assert not (tmp_path / "202605").exists()
+    assert list((tmp_path / ".build").iterdir()) == []
+
+
+def test_sqlite_and_postgresql_give_the_same_bytes(sqlite_engine, pg_engine, tmp_path):
+    for name, engine in (("sqlite", sqlite_engine), ("pg", pg_engine)):
+        synthetic.seed(engine, MONTHS, 2_000, bad_rate=0.02)
+        package.run_month(engine, MAY, tmp_path / name)
+    names = [p.name for p in (tmp_path / "sqlite" / "202605").iterdir()]
+    _, mismatch, errors = filecmp.cmpfiles(
+        tmp_path / "sqlite" / "202605", tmp_path / "pg" / "202605", names, shallow=False
+    )
+    assert not mismatch and not errors
+
+
+def test_synthetic_data_is_deterministic(sqlite_engine, tmp_path):
+    first = synthetic.seed(sqlite_engine, MONTHS, 1_000, random_seed=7)
+    second_engine = source.connect(f"sqlite:///{tmp_path / 'second.db'}")
+    second = synthetic.seed(second_engine, MONTHS, 1_000, random_seed=7)
+    assert first == second
+    query = text("SELECT * FROM persons ORDER BY person_id")
+    with sqlite_engine.connect() as a, second_engine.connect() as b:
+        assert a.execute(query).all() == b.execute(query).all()

@@ -1,0 +1,42 @@
+import re
+
+from sqlalchemy import text
+from ssw_linkage import dictionary, source
+from ssw_linkage.months import DataMonth
+from ssw_linkage.spec import ITEMS, item
+
+
+def test_eight_items_with_unique_iso9660_names():
+    assert [i.number for i in ITEMS] == list(range(1, 9))
+    names = [i.file_name for i in ITEMS]
+    assert len(set(names)) == 8 and all(re.fullmatch(r"[A-Z0-9_]{1,8}\.CSV", n) for n in names)
+
+
+def test_columns_unique_and_every_item_identifies_its_record():
+    for i in ITEMS:
+        keys = [c.key for c in i.columns]
+        assert len(keys) == len(set(keys)) and len(set(i.headers)) == len(i.headers)
+        assert keys[:2] == ["record_id", "event_date"]
+        assert {"card_number", "name_roman", "birth_date", "employer_name"} <= set(keys)
+
+
+def test_sql_returns_exactly_the_spec_columns(sqlite_engine):
+    source.create_schema(sqlite_engine)
+    params = source.window_params(sqlite_engine, DataMonth(2026, 5))
+    with sqlite_engine.connect() as conn:
+        for i in ITEMS:
+            assert list(conn.execute(text(i.sql), params).keys()) == [c.key for c in i.columns], i.sql_file
+
+
+def test_sql_uses_bound_window_parameters_only():
+    for i in ITEMS:
+        assert ":window_start" in i.sql and ":window_end" in i.sql
+        assert "{" not in i.sql and "%" not in i.sql
+
+
+def test_data_dictionary_is_current():
+    from pathlib import Path
+
+    committed = (Path(__file__).parents[2] / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert committed == dictionary.render(), "run: ssw-linkage spec --output docs/data-dictionary.md"
+    assert item(6).headers[3] == "市区町村通知到達日時"
