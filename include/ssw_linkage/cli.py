@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from ssw_linkage import dictionary, package, source, synthetic
+from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
 from ssw_linkage.months import DataMonth
 
 
@@ -79,6 +80,19 @@ def _spec(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deadline(args: argparse.Namespace) -> int:
+    calendar = GovernmentCalendar.from_environment()
+    if args.year is None and args.month is None:
+        print("error: give a data month (YYYY-MM) or --year YYYY", file=sys.stderr)
+        return 2
+    months = [args.month] if args.month else DataMonth(args.year, 1).until(DataMonth(args.year, 12))
+    print("対象月   翌月の最終業務日    提出期限")
+    for month in months:
+        last, due = calendar.last_business_day(month.next()), calendar.deadline(month)
+        print(f"{month}  {last}（{weekday_ja(last)}）  {due}（{weekday_ja(due)}）")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ssw-linkage", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -103,6 +117,10 @@ def parser() -> argparse.ArgumentParser:
     spec = sub.add_parser("spec", help="print the data dictionary (Markdown)")
     spec.add_argument("--output", type=Path)
     spec.set_defaults(func=_spec)
+    deadline = sub.add_parser("deadline", help="the delivery deadline of a data month, or a year's table")
+    deadline.add_argument("month", nargs="?", type=_month, help="data month, YYYY-MM")
+    deadline.add_argument("--year", type=int, help="print every data month of this year")
+    deadline.set_defaults(func=_deadline)
     return p
 
 

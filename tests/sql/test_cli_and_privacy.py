@@ -52,3 +52,11 @@ def test_bad_arguments_are_refused_clearly(capsys):
     with pytest.raises(SystemExit):
         cli.main(["run", "--month", "May", "--source", "sqlite://", "--staging", "x"])
     assert "not a data month" in capsys.readouterr().err
+
+
+def test_deadline_command(capsys):
+    assert cli.main(["deadline", "2026-11"]) == 0
+    assert "2026-11  2026-12-28（月）  2026-12-25（金）" in capsys.readouterr().out
+    assert cli.main(["deadline", "--year", "2027"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 13 and lines[1].startswith("2027-01") and lines[-1].startswith("2027-12  2028-01-31")
