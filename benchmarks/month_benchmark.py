@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 from sqlalchemy import text
-
 from ssw_linkage import package, source, synthetic
 from ssw_linkage.months import DataMonth
 
