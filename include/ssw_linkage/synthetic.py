@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate
 
 from sqlalchemy import Engine
 
@@ -39,6 +40,7 @@ COLUMNS = {
 }
 EVENT_TABLES = ("residence_cards", "status_permissions", "departures", "residence_notifications")
 SSW_START = date(2019, 4, 1)
+MIDNIGHT = time(0)
 CHUNK_EVENTS = 50_000
 
 # Kinds of bad record the generator can inject, named as the validation rule that catches them.
@@ -103,14 +105,12 @@ class _Generator:
         return f"{corporate_check_digit(base)}{base}"
 
     def _recorded(self, day: date) -> datetime:
-        """When a legal event was entered: mostly the same day, sometimes days or weeks late."""
+        """When a legal event was entered: mostly the same day, sometimes days or weeks late;
+        office hours, now and then just before midnight."""
         roll = self.rng.random()
-        lag = 0 if roll < 0.65 else self.rng.randint(1, 7) if roll < 0.95 else self.rng.randint(20, 45)
-        if self.rng.random() < 0.02:
-            clock = time(23, self.rng.randrange(60), self.rng.randrange(60))
-        else:
-            clock = time(self.rng.randint(8, 19), self.rng.randrange(60), self.rng.randrange(60))
-        return datetime.combine(day + timedelta(days=lag), clock, tzinfo=JST)
+        lag = 0 if roll < 0.65 else int(roll * 70) % 7 + 1 if roll < 0.95 else int(roll * 1000) % 26 + 20
+        seconds = 82_800 + int(roll * 3_600_000) % 3_600 if roll > 0.98 else 28_800 + int(self.rng.random() * 43_200)
+        return datetime.combine(day, MIDNIGHT, tzinfo=JST) + timedelta(days=lag, seconds=seconds)
 
     def _anchor(self) -> date:
         return self.first + timedelta(days=self.rng.randrange((self.last - self.first).days + 1))
@@ -127,10 +127,9 @@ class _Generator:
 
     # -- reference rows ---------------------------------------------------------------------
     def employers(self, count: int) -> None:
-        fields = list(names.FIELD_BUSINESS)
         for _ in range(count):
             employer_id = self._id("employers")
-            ssw_field = self.rng.choices(fields, [names.FIELD_WEIGHTS[f] for f in fields])[0]
+            ssw_field = self.rng.choices(FIELDS, cum_weights=FIELD_CUM)[0]
             self.employers_by_field.setdefault(ssw_field, []).append(employer_id)
             sole = self.rng.random() < 0.15
             stem = self.rng.choice(names.COMPANY_STEMS)
@@ -141,15 +140,13 @@ class _Generator:
                 f"0{self.rng.randint(3, 99)}-{self.rng.randint(100, 9999)}-{self.rng.randint(1000, 9999)}",
                 f"{self.rng.choice(names.JAPANESE_FAMILY)} {self.rng.choice(names.JAPANESE_GIVEN)}",
             ])
-        for ssw_field in fields:  # every field has at least one employer
+        for ssw_field in FIELDS:  # every field has at least one employer
             self.employers_by_field.setdefault(ssw_field, [1])
 
     # -- people and events ------------------------------------------------------------------
     def person(self, nationality: str | None = None, age: tuple[int, int] = (19, 45)) -> _Resident:
         r = self.rng
-        nationality = nationality or r.choices(
-            list(names.NATIONALITY_WEIGHTS), list(names.NATIONALITY_WEIGHTS.values())
-        )[0]
+        nationality = nationality or r.choices(NATIONALITIES, cum_weights=NATIONALITY_CUM)[0]
         kanji = None
         if nationality in names.KANJI_NATIONALITIES:
             (fk, fr), (gk, gr) = r.choice(names.KANJI_FAMILY), r.choice(names.KANJI_GIVEN)
@@ -178,8 +175,7 @@ class _Generator:
     ) -> None:
         r = self.rng
         if status.startswith("SSW"):
-            ssw_field = ssw_field or who.ssw_field or r.choices(
-                list(names.FIELD_WEIGHTS), list(names.FIELD_WEIGHTS.values()))[0]
+            ssw_field = ssw_field or who.ssw_field or r.choices(FIELDS, cum_weights=FIELD_CUM)[0]
             if who.employer_id is None or ssw_field != who.ssw_field or r.random() < 0.1:
                 who.employer_id = r.choice(self.employers_by_field[ssw_field])
             period = r.choice((12, 12, 6, 4)) if status == "SSW1" else r.choice((36, 12, 6))
@@ -231,7 +227,7 @@ class _Generator:
         r = self.rng
         day = self._anchor()
         since = self._before(day, 120, 1300)
-        kind = r.choices(STORIES, STORY_WEIGHTS)[0]
+        kind = r.choices(STORIES, cum_weights=STORY_CUM)[0]
         return kind(self, day, since)
 
     def corrupt(self, who: _Resident) -> None:
@@ -284,41 +280,30 @@ def _from_trainee(g: _Generator, day: date, since: date) -> _Resident:
     return who
 
 
-def _extension(g: _Generator, day: date, since: date) -> _Resident:
-    who = g.ssw_resident(since)
-    g.permit(who, "extension", who.status, day)
-    return who
+def _life_event(g: _Generator, who: _Resident, day: date, last: bool) -> None:
+    """One event in an SSW resident's data months; a departure or a change of status ends the story."""
+    roll = g.rng.random()
+    if last and roll < 0.2:
+        g.depart(who, day, g.rng.choices(REENTRY_KINDS, cum_weights=REENTRY_CUM)[0])
+    elif last and roll < 0.28:
+        g.permit(who, "change", g.rng.choice(("ENGINEER", "SPOUSE_JP", "LONG_TERM")), day)
+        g.notify(who, "after_status_change", day + timedelta(days=g.rng.randint(1, 10)))
+    elif roll < 0.6:
+        g.permit(who, "extension", who.status, day)
+    elif roll < 0.82:
+        g.notify(who, "move", day, arrives=g.rng.random() < 0.95)
+    elif roll < 0.92 or who.status == "SSW2":
+        g.card(who, day, g.rng.choices(CARD_REASONS, cum_weights=CARD_REASON_CUM)[0])
+    else:
+        g.permit(who, "change", "SSW2", day)
 
 
-def _to_ssw2(g: _Generator, day: date, since: date) -> _Resident:
-    who = g.ssw_resident(since)
-    g.permit(who, "change", "SSW2", day)
-    return who
-
-
-def _departure(g: _Generator, day: date, since: date) -> _Resident:
-    who = g.ssw_resident(since)
-    g.depart(who, day, g.rng.choices(("none", "special_reentry", "reentry_permit"), (50, 35, 15))[0])
-    return who
-
-
-def _new_card(g: _Generator, day: date, since: date) -> _Resident:
-    who = g.ssw_resident(since)
-    reasons = ("reissue_lost", "reissue_damaged", "reissue_request", "change_name", "change_nationality")
-    g.card(who, day, g.rng.choices(reasons, (40, 25, 15, 15, 5))[0])
-    return who
-
-
-def _move(g: _Generator, day: date, since: date) -> _Resident:
-    who = g.ssw_resident(since)
-    g.notify(who, "move", day, arrives=g.rng.random() < 0.95)
-    return who
-
-
-def _leaves_ssw(g: _Generator, day: date, since: date) -> _Resident:
-    who = g.ssw_resident(since)
-    g.permit(who, "change", g.rng.choice(("ENGINEER", "SPOUSE_JP", "LONG_TERM")), day)
-    g.notify(who, "after_status_change", day + timedelta(days=g.rng.randint(1, 10)))
+def _resident(g: _Generator, day: date, since: date) -> _Resident:
+    """An SSW resident with one to four events in the data months (extensions, moves, new cards …)."""
+    days = sorted({day, *(g._anchor() for _ in range(g.rng.choice((0, 1, 1, 2, 3))))})
+    who = g.ssw_resident(g._before(days[0], 120, 1300))
+    for n, event_day in enumerate(days, start=1):
+        _life_event(g, who, event_day, last=n == len(days))
     return who
 
 
@@ -353,10 +338,17 @@ def _not_ssw(g: _Generator, day: date, since: date) -> _Resident:
 
 
 STORIES: tuple[Callable[[_Generator, date, date], _Resident], ...] = (
-    _new_arrival, _from_trainee, _extension, _to_ssw2, _departure, _new_card, _move, _leaves_ssw,
-    _family_lands, _family_designated, _not_ssw,
+    _new_arrival, _from_trainee, _resident, _family_lands, _family_designated, _not_ssw,
 )
-STORY_WEIGHTS = (22, 14, 22, 4, 9, 5, 10, 4, 3, 2, 5)
+STORY_CUM = tuple(accumulate((20, 12, 55, 4, 3, 6)))
+REENTRY_KINDS = ("none", "special_reentry", "reentry_permit")
+REENTRY_CUM = (50, 85, 100)
+CARD_REASONS = ("reissue_lost", "reissue_damaged", "reissue_request", "change_name", "change_nationality")
+CARD_REASON_CUM = (40, 65, 80, 95, 100)
+NATIONALITIES = tuple(names.NATIONALITY_WEIGHTS)
+NATIONALITY_CUM = tuple(accumulate(names.NATIONALITY_WEIGHTS.values()))
+FIELDS = tuple(names.FIELD_WEIGHTS)
+FIELD_CUM = tuple(accumulate(names.FIELD_WEIGHTS.values()))
 
 
 def seed(

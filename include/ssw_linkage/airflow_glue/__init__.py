@@ -1,0 +1,1 @@
+"""The Airflow corner of ssw_linkage: the only modules that import Airflow."""
