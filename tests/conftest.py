@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, text
 from ssw_linkage import source
 
-PG_URL = os.environ.get("SSW_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+from databases import PG_URL
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ Violations name the column and the rule, never the value, so they are safe to lo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from ssw_linkage.months import JST
-from ssw_linkage.spec import Column, Item
+from ssw_linkage.spec import Item
 
 
 class SpecMismatch(RuntimeError):
@@ -30,15 +30,17 @@ def _to_timestamp(value: Any) -> datetime:
     return moment
 
 
-_PARSERS = {"text": str, "integer": int, "date": _to_date, "timestamp": _to_timestamp}
+def _render_timestamp(value: datetime) -> str:
+    return value.astimezone(JST).isoformat(timespec="seconds")
 
 
-def _render(column: Column, value: Any) -> str:
-    if column.type == "date":
-        return value.isoformat()
-    if column.type == "timestamp":
-        return value.astimezone(JST).isoformat(timespec="seconds")
-    return str(value)
+# type → (parse the source value, render the output text)
+_TYPES: dict[str, tuple[Callable[[Any], Any], Callable[[Any], str]]] = {
+    "text": (str, str),
+    "integer": (int, str),
+    "date": (_to_date, date.isoformat),
+    "timestamp": (_to_timestamp, _render_timestamp),
+}
 
 
 class RowChecker:
@@ -57,50 +59,45 @@ class RowChecker:
         self.item = item
         self.encoding = encoding
         self._columns = item.columns
+        row_rule_inputs = {key for rule in item.row_rules for key in rule.inputs}
+        self._plan = [
+            (c.key, c.type, c.required, *_TYPES[c.type], c.rule, c.key in row_rule_inputs) for c in item.columns
+        ]
 
     def check(self, row: Sequence[Any]) -> tuple[list[str], list[str]]:
         """Return (output texts, violations); violations are ``column:rule`` names."""
         texts: list[str] = []
         typed: dict[str, Any] = {}
         violations: list[str] = []
-        for column, value in zip(self._columns, row):
+        for (key, kind, required, parse, render, rule, keep), value in zip(self._plan, row):
             if value is None or value == "":
-                if column.required:
-                    violations.append(f"{column.key}:required")
+                if required:
+                    violations.append(f"{key}:required")
                 texts.append("")
                 continue
             try:
-                converted = _PARSERS[column.type](value)
+                value = parse(value)
             except (TypeError, ValueError):
-                violations.append(f"{column.key}:invalid_{column.type}")
+                violations.append(f"{key}:invalid_{kind}")
                 texts.append("")
                 continue
-            if column.rule is not None and not column.rule.check(converted):
-                violations.append(f"{column.key}:{column.rule.name}")
-            else:
-                typed[column.key] = converted  # row rules see only values that passed their own rule
-            texts.append(_render(column, converted))
+            if rule is not None and not rule.check(value):
+                violations.append(f"{key}:{rule.name}")
+            elif keep:
+                typed[key] = value  # row rules see only values that passed their own rule
+            texts.append(render(value))
         for rule in self.item.row_rules:
             if all(k in typed for k in rule.inputs) and not rule.check(typed):
                 violations.append(f"{'+'.join(rule.inputs)}:{rule.name}")
-        violations.extend(self._unencodable(texts))
+        if not self._encodable("".join(texts)):
+            violations += [
+                f"{c.key}:not_encodable_{self.encoding}" for c, t in zip(self._columns, texts) if not self._encodable(t)
+            ]
         return texts, violations
 
-    def _unencodable(self, texts: list[str]) -> list[str]:
+    def _encodable(self, text: str) -> bool:
         try:
-            "".join(texts).encode(self.encoding)
-            return []
+            text.encode(self.encoding)
+            return True
         except UnicodeEncodeError:
-            return [
-                f"{column.key}:not_encodable_{self.encoding}"
-                for column, text in zip(self._columns, texts)
-                if not _encodable(text, self.encoding)
-            ]
-
-
-def _encodable(text: str, encoding: str) -> bool:
-    try:
-        text.encode(encoding)
-        return True
-    except UnicodeEncodeError:
-        return False
+            return False

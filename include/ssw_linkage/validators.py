@@ -4,6 +4,7 @@ beyond the value it is given, and none puts a value into an error message."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import date
 
 from ssw_linkage import reference
@@ -25,6 +26,7 @@ def card_number(value: str) -> bool:
     return _CARD_RE.fullmatch(value) is not None
 
 
+@lru_cache(maxsize=1 << 16)  # employers repeat across rows
 def corporate_number(value: str) -> bool:
     """13 digits whose first digit is the check digit of the other twelve."""
     return _CORPORATE_RE.fullmatch(value) is not None and int(value[0]) == corporate_check_digit(value[1:])

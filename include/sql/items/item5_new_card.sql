@@ -1,12 +1,25 @@
 -- Item 5 (別紙1 番号5): new residence card for a 特定技能 resident under 19条の10〜13
 -- (change of name, birth date, sex or nationality; renewal; reissue). Cards issued with a
 -- landing or a 20/21条 permission are not item 5 (card_issue_reasons.is_item5 = 0).
+-- Look-ups run once per event in a materialized CTE and return ids; the main query joins by id.
+WITH ev AS MATERIALIZED (
+    SELECT c.*, r.name_ja AS reason_ja,
+        (SELECT s.permission_id FROM status_permissions s
+         WHERE s.person_id = c.person_id AND s.permitted_on <= c.issued_on AND s.recorded_at < :window_end
+         ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1) AS permission_id,
+        (SELECT n.notification_id FROM residence_notifications n
+         WHERE n.person_id = c.person_id AND n.notified_on <= c.issued_on AND n.notice_arrived_at < :window_end
+         ORDER BY n.notified_on DESC, n.notification_id DESC LIMIT 1) AS notification_id
+    FROM residence_cards c
+    JOIN card_issue_reasons r ON r.reason_code = c.reason_code AND r.is_item5 = 1
+    WHERE c.recorded_at >= :window_start AND c.recorded_at < :window_end
+)
 SELECT
-    'RC' || CAST(c.card_id AS VARCHAR(20)) AS record_id,
-    c.issued_on            AS event_date,
-    r.name_ja              AS issue_reason,
+    'RC' || CAST(ev.card_id AS VARCHAR(20)) AS record_id,
+    ev.issued_on           AS event_date,
+    ev.reason_ja           AS issue_reason,
     old.card_number        AS previous_card_number,
-    c.card_number          AS card_number,
+    ev.card_number         AS card_number,
     p.name_roman           AS name_roman,
     p.name_kanji           AS name_kanji,
     p.birth_date           AS birth_date,
@@ -23,21 +36,11 @@ SELECT
     e.corporate_number     AS corporate_number,
     e.phone                AS employer_phone,
     e.representative       AS employer_representative
-FROM residence_cards c
-JOIN card_issue_reasons r ON r.reason_code = c.reason_code AND r.is_item5 = 1
-JOIN persons p ON p.person_id = c.person_id
-JOIN status_permissions sp ON sp.permission_id = (
-    SELECT s.permission_id FROM status_permissions s
-    WHERE s.person_id = c.person_id AND s.permitted_on <= c.issued_on
-      AND s.recorded_at < :window_end
-    ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1)
+FROM ev
+JOIN persons p ON p.person_id = ev.person_id
+JOIN status_permissions sp ON sp.permission_id = ev.permission_id
 JOIN statuses st ON st.status_code = sp.status_code AND st.is_ssw = 1
-LEFT JOIN residence_cards old ON old.card_id = c.previous_card_id
-LEFT JOIN residence_notifications rn ON rn.notification_id = (
-    SELECT n.notification_id FROM residence_notifications n
-    WHERE n.person_id = c.person_id AND n.notified_on <= c.issued_on
-      AND n.notice_arrived_at < :window_end
-    ORDER BY n.notified_on DESC, n.notification_id DESC LIMIT 1)
+LEFT JOIN residence_cards old ON old.card_id = ev.previous_card_id
+LEFT JOIN residence_notifications rn ON rn.notification_id = ev.notification_id
 LEFT JOIN employers e ON e.employer_id = sp.employer_id
-WHERE c.recorded_at >= :window_start AND c.recorded_at < :window_end
-ORDER BY c.card_id
+ORDER BY ev.card_id

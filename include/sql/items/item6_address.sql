@@ -2,13 +2,25 @@
 -- 特定技能 resident. The event is the arrival of the municipality's notice (市区町村通知),
 -- so the window applies to notice_arrived_at; notifications whose notice has not
 -- arrived are left for the month in which it does.
+-- Look-ups run once per event in a materialized CTE and return ids; the main query joins by id.
+WITH ev AS MATERIALIZED (
+    SELECT n.*,
+        (SELECT s.permission_id FROM status_permissions s
+         WHERE s.person_id = n.person_id AND s.permitted_on <= n.notified_on AND s.recorded_at < :window_end
+         ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1) AS permission_id,
+        (SELECT c.card_id FROM residence_cards c
+         WHERE c.person_id = n.person_id AND c.issued_on <= n.notified_on AND c.recorded_at < :window_end
+         ORDER BY c.issued_on DESC, c.card_id DESC LIMIT 1) AS card_id
+    FROM residence_notifications n
+    WHERE n.notice_arrived_at >= :window_start AND n.notice_arrived_at < :window_end
+)
 SELECT
-    'RN' || CAST(n.notification_id AS VARCHAR(20)) AS record_id,
-    n.notified_on          AS event_date,
-    CASE n.kind WHEN 'after_landing' THEN '新規上陸後の住居地届出（19条の7）'
-                WHEN 'after_status_change' THEN '在留資格変更等に伴う住居地届出（19条の8）'
-                ELSE '住居地の変更届出（19条の9）' END AS notification_kind,
-    n.notice_arrived_at    AS notice_arrived_at,
+    'RN' || CAST(ev.notification_id AS VARCHAR(20)) AS record_id,
+    ev.notified_on         AS event_date,
+    CASE ev.kind WHEN 'after_landing' THEN '新規上陸後の住居地届出（19条の7）'
+                 WHEN 'after_status_change' THEN '在留資格変更等に伴う住居地届出（19条の8）'
+                 ELSE '住居地の変更届出（19条の9）' END AS notification_kind,
+    ev.notice_arrived_at   AS notice_arrived_at,
     rc.card_number         AS card_number,
     p.name_roman           AS name_roman,
     p.name_kanji           AS name_kanji,
@@ -19,26 +31,17 @@ SELECT
     sp.ssw_field           AS ssw_field,
     sp.period_months       AS period_months,
     sp.expires_on          AS expires_on,
-    n.address              AS address,
-    n.municipality_code    AS municipality_code,
+    ev.address             AS address,
+    ev.municipality_code   AS municipality_code,
     e.name                 AS employer_name,
     e.address              AS employer_address,
     e.corporate_number     AS corporate_number,
     e.phone                AS employer_phone,
     e.representative       AS employer_representative
-FROM residence_notifications n
-JOIN persons p ON p.person_id = n.person_id
-JOIN status_permissions sp ON sp.permission_id = (
-    SELECT s.permission_id FROM status_permissions s
-    WHERE s.person_id = n.person_id AND s.permitted_on <= n.notified_on
-      AND s.recorded_at < :window_end
-    ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1)
+FROM ev
+JOIN persons p ON p.person_id = ev.person_id
+JOIN status_permissions sp ON sp.permission_id = ev.permission_id
 JOIN statuses st ON st.status_code = sp.status_code AND st.is_ssw = 1
-LEFT JOIN residence_cards rc ON rc.card_id = (
-    SELECT c.card_id FROM residence_cards c
-    WHERE c.person_id = n.person_id AND c.issued_on <= n.notified_on
-      AND c.recorded_at < :window_end
-    ORDER BY c.issued_on DESC, c.card_id DESC LIMIT 1)
+LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
 LEFT JOIN employers e ON e.employer_id = sp.employer_id
-WHERE n.notice_arrived_at >= :window_start AND n.notice_arrived_at < :window_end
-ORDER BY n.notification_id
+ORDER BY ev.notification_id

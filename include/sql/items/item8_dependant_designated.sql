@@ -1,8 +1,26 @@
 -- Item 8 (別紙1 番号8): dependant granted 特定活動 by change of status (20条) whose
 -- principal (本体者) holds 特定技能 on the permission date. Employer is the principal's.
+-- Look-ups run once per event in a materialized CTE and return ids; the main query joins by id.
+WITH ev AS MATERIALIZED (
+    SELECT sp.*,
+        (SELECT s.permission_id FROM status_permissions s
+         WHERE s.person_id = sp.principal_person_id AND s.permitted_on <= sp.permitted_on
+           AND s.recorded_at < :window_end
+         ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1) AS principal_permission_id,
+        (SELECT c.card_id FROM residence_cards c
+         WHERE c.person_id = sp.principal_person_id AND c.issued_on <= sp.permitted_on
+           AND c.recorded_at < :window_end
+         ORDER BY c.issued_on DESC, c.card_id DESC LIMIT 1) AS principal_card_id,
+        (SELECT n.notification_id FROM residence_notifications n
+         WHERE n.person_id = sp.person_id AND n.notified_on <= sp.permitted_on AND n.notice_arrived_at < :window_end
+         ORDER BY n.notified_on DESC, n.notification_id DESC LIMIT 1) AS notification_id
+    FROM status_permissions sp
+    WHERE sp.kind = 'change' AND sp.status_code = 'DESIGNATED'
+      AND sp.recorded_at >= :window_start AND sp.recorded_at < :window_end
+)
 SELECT
-    'SP' || CAST(sp.permission_id AS VARCHAR(20)) AS record_id,
-    sp.permitted_on        AS event_date,
+    'SP' || CAST(ev.permission_id AS VARCHAR(20)) AS record_id,
+    ev.permitted_on        AS event_date,
     rc.card_number         AS card_number,
     p.name_roman           AS name_roman,
     p.name_kanji           AS name_kanji,
@@ -10,11 +28,11 @@ SELECT
     p.sex                  AS sex,
     p.nationality          AS nationality,
     st.name_ja             AS status,
-    sp.period_months       AS period_months,
-    sp.expires_on          AS expires_on,
+    ev.period_months       AS period_months,
+    ev.expires_on          AS expires_on,
     rn.address             AS address,
     rn.municipality_code   AS municipality_code,
-    sp.relationship        AS relationship,
+    ev.relationship        AS relationship,
     prc.card_number        AS principal_card_number,
     pp.name_roman          AS principal_name_roman,
     pst.name_ja            AS principal_status,
@@ -24,28 +42,14 @@ SELECT
     e.corporate_number     AS corporate_number,
     e.phone                AS employer_phone,
     e.representative       AS employer_representative
-FROM status_permissions sp
-JOIN statuses st ON st.status_code = sp.status_code
-JOIN persons p ON p.person_id = sp.person_id
-JOIN persons pp ON pp.person_id = sp.principal_person_id
-JOIN status_permissions psp ON psp.permission_id = (
-    SELECT s.permission_id FROM status_permissions s
-    WHERE s.person_id = sp.principal_person_id AND s.permitted_on <= sp.permitted_on
-      AND s.recorded_at < :window_end
-    ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1)
+FROM ev
+JOIN statuses st ON st.status_code = ev.status_code
+JOIN persons p ON p.person_id = ev.person_id
+JOIN persons pp ON pp.person_id = ev.principal_person_id
+JOIN status_permissions psp ON psp.permission_id = ev.principal_permission_id
 JOIN statuses pst ON pst.status_code = psp.status_code AND pst.is_ssw = 1
-LEFT JOIN residence_cards rc ON rc.card_id = sp.card_id
-LEFT JOIN residence_cards prc ON prc.card_id = (
-    SELECT c.card_id FROM residence_cards c
-    WHERE c.person_id = sp.principal_person_id AND c.issued_on <= sp.permitted_on
-      AND c.recorded_at < :window_end
-    ORDER BY c.issued_on DESC, c.card_id DESC LIMIT 1)
-LEFT JOIN residence_notifications rn ON rn.notification_id = (
-    SELECT n.notification_id FROM residence_notifications n
-    WHERE n.person_id = sp.person_id AND n.notified_on <= sp.permitted_on
-      AND n.notice_arrived_at < :window_end
-    ORDER BY n.notified_on DESC, n.notification_id DESC LIMIT 1)
+LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
+LEFT JOIN residence_cards prc ON prc.card_id = ev.principal_card_id
+LEFT JOIN residence_notifications rn ON rn.notification_id = ev.notification_id
 LEFT JOIN employers e ON e.employer_id = psp.employer_id
-WHERE sp.kind = 'change' AND sp.status_code = 'DESIGNATED'
-  AND sp.recorded_at >= :window_start AND sp.recorded_at < :window_end
-ORDER BY sp.permission_id
+ORDER BY ev.permission_id

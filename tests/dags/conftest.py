@@ -1,0 +1,111 @@
+"""Airflow for the DAG tests: a private AIRFLOW_HOME with a migrated SQLite metadata database.
+
+The environment is set before anything imports Airflow; `airflow db migrate` runs once per session.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="ssw-airflow-home-"))
+os.environ.update(
+    AIRFLOW_HOME=str(AIRFLOW_HOME),
+    AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"),
+    AIRFLOW__CORE__PLUGINS_FOLDER=str(ROOT / "plugins"),
+    AIRFLOW__CORE__LOAD_EXAMPLES="False",
+    AIRFLOW__CORE__UNIT_TEST_MODE="False",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def airflow_db() -> None:
+    subprocess.run(
+        [str(Path(sys.executable).with_name("airflow")), "db", "migrate"], check=True, capture_output=True
+    )
+
+
+@pytest.fixture(scope="session")
+def provision_dag():
+    """The DAG object, parsed from dags/ as the scheduler would."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(ROOT / "dags"))
+    assert bag.import_errors == {}
+    return bag.get_dag("ssw_monthly_provision")
+
+
+class MailSink:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list = []
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def mail(monkeypatch) -> Iterator[MailSink]:
+    sink = MailSink()
+    sink.controller.start()
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_SMTP_DEFAULT",
+        '{"conn_type": "smtp", "host": "127.0.0.1", "port": %d, '
+        '"extra": {"disable_ssl": true, "disable_tls": true, "from_email": "ssw-linkage@localhost"}}' % sink.port,
+    )
+    monkeypatch.setenv("AIRFLOW_VAR_SSW_ALERT_RECIPIENTS", "oncall@isa.example")
+    try:
+        yield sink
+    finally:
+        sink.controller.stop()
+
+
+@pytest.fixture
+def sqlite_source(tmp_path, monkeypatch) -> str:
+    """Point the DAG at a SQLite source file and a fresh staging directory."""
+    path = tmp_path / "source.db"
+    monkeypatch.setenv("AIRFLOW_CONN_SSW_SOURCE", '{"conn_type": "sqlite", "host": "%s"}' % path)
+    monkeypatch.setenv("AIRFLOW_VAR_SSW_STAGING_DIR", str(tmp_path / "staging"))
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def pg_database(monkeypatch, tmp_path) -> Iterator[str]:
+    """A fresh PostgreSQL database for the source (the provider hook keeps no search_path)."""
+    from sqlalchemy import text
+
+    from ssw_linkage import source
+    from databases import PG_URL
+
+    name = f"ssw_dag_{uuid.uuid4().hex[:10]}"
+    admin = source.connect(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_URL.rsplit("/", 1)[0] + f"/{name}"
+    monkeypatch.setenv("AIRFLOW_CONN_SSW_SOURCE", url)
+    monkeypatch.setenv("AIRFLOW_VAR_SSW_STAGING_DIR", str(tmp_path / "staging"))
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()

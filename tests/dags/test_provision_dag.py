@@ -1,0 +1,71 @@
+"""ssw_monthly_provision end to end with dag.test(), on SQLite and PostgreSQL, and its failure alert."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pendulum
+import pytest
+from package_checks import assert_valid_package
+
+from ssw_linkage import package, source, synthetic
+from ssw_linkage.months import DataMonth
+
+MONTHS = DataMonth(2026, 4).until(DataMonth(2026, 6))
+
+
+def run(dag, month: str):
+    return dag.test(logical_date=pendulum.parse(f"{month}-15T12:00:00+09:00"))
+
+
+def same_files(a: Path, b: Path) -> bool:
+    names = sorted(p.name for p in a.iterdir())
+    match, mismatch, errors = filecmp.cmpfiles(a, b, names, shallow=False)
+    return sorted(match) == names and not mismatch and not errors and names == sorted(p.name for p in b.iterdir())
+
+
+def test_sqlite_months_in_either_order_match_the_cli_run_alone(provision_dag, sqlite_source, tmp_path, monkeypatch):
+    engine = source.connect(sqlite_source)
+    synthetic.seed(engine, MONTHS, 2_000, bad_rate=0.02)
+    for order, staging in ((("2026-05", "2026-06"), "forward"), (("2026-06", "2026-05"), "reverse")):
+        monkeypatch.setenv("AIRFLOW_VAR_SSW_STAGING_DIR", str(tmp_path / staging))
+        for month in order:
+            assert run(provision_dag, month).state == "success"
+    for month in (DataMonth(2026, 5), DataMonth(2026, 6)):
+        package.run_month(engine, month, tmp_path / "alone")
+        assert_valid_package(tmp_path / "forward" / month.compact)
+        assert same_files(tmp_path / "forward" / month.compact, tmp_path / "alone" / month.compact)
+        assert same_files(tmp_path / "reverse" / month.compact, tmp_path / "alone" / month.compact)
+
+
+def test_postgresql_source(provision_dag, pg_database, tmp_path):
+    synthetic.seed(source.connect(pg_database), MONTHS, 2_000)
+    assert run(provision_dag, "2026-05").state == "success"
+    manifest = assert_valid_package(tmp_path / "staging" / "202605")
+    assert manifest["data_month"] == "2026-05" and manifest["totals"]["extracted"] > 0
+
+
+def test_broken_source_fails_the_run_and_mails_the_oncall_in_japanese(provision_dag, sqlite_source, mail, monkeypatch):
+    from airflow.models.dagbag import DagBag  # noqa: F401  (ensures providers are loaded the same way)
+
+    monkeypatch.setenv("AIRFLOW_CONN_SSW_SOURCE", '{"conn_type": "sqlite", "host": "/nonexistent/dir/source.db"}')
+    for task in provision_dag.tasks:
+        task.retries = 0  # the failure alert fires on the final try
+    try:
+        assert run(provision_dag, "2026-05").state == "failed"
+    finally:
+        for task in provision_dag.tasks:
+            task.retries = 2
+    assert mail.messages, "no alert mail arrived"
+    message = mail.messages[0]
+    assert message["To"] == "oncall@isa.example"
+    assert "処理失敗" in message["Subject"] and "2026-05" in message["Subject"]
+    body = message.get_body(("html", "plain")).get_content()
+    assert "対象月" in body and "2026-05" in body and "個人情報を含めていません" in body
+
+
+@pytest.mark.parametrize("month", ["2026-11"])
+def test_a_month_that_is_not_over_is_refused(provision_dag, sqlite_source, month):
+    synthetic.seed(source.connect(sqlite_source), MONTHS, 200)
+    assert run(provision_dag, month).state == "failed"
