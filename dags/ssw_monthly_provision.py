@@ -15,7 +15,6 @@ from datetime import timedelta
 
 import pendulum
 from airflow.sdk import Param, dag, task
-
 from ssw_linkage.airflow_glue import alerts, provision
 from ssw_linkage.airflow_glue.timetable import MonthlyProvisionTimetable
 from ssw_linkage.spec import ITEMS

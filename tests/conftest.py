@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
 import pytest
+from databases import PG_URL
 from sqlalchemy import Engine, text
 from ssw_linkage import source
-
-from databases import PG_URL
 
 
 @pytest.fixture

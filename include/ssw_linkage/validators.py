@@ -4,8 +4,8 @@ beyond the value it is given, and none puts a value into an error message."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 from ssw_linkage import reference
 

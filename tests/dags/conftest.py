@@ -29,9 +29,7 @@ os.environ.update(
 
 @pytest.fixture(scope="session", autouse=True)
 def airflow_db() -> None:
-    subprocess.run(
-        [str(Path(sys.executable).with_name("airflow")), "db", "migrate"], check=True, capture_output=True
-    )
+    subprocess.run([str(Path(sys.executable).with_name("airflow")), "db", "migrate"], check=True, capture_output=True)
 
 
 @pytest.fixture(scope="session")
@@ -91,10 +89,9 @@ def sqlite_source(tmp_path, monkeypatch) -> str:
 @pytest.fixture
 def pg_database(monkeypatch, tmp_path) -> Iterator[str]:
     """A fresh PostgreSQL database for the source (the provider hook keeps no search_path)."""
-    from sqlalchemy import text
-
-    from ssw_linkage import source
     from databases import PG_URL
+    from sqlalchemy import text
+    from ssw_linkage import source
 
     name = f"ssw_dag_{uuid.uuid4().hex[:10]}"
     admin = source.connect(PG_URL).execution_options(isolation_level="AUTOCOMMIT")

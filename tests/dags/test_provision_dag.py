@@ -8,7 +8,6 @@ from pathlib import Path
 import pendulum
 import pytest
 from package_checks import assert_valid_package
-
 from ssw_linkage import package, source, synthetic
 from ssw_linkage.months import DataMonth
 
@@ -46,17 +45,19 @@ def test_postgresql_source(provision_dag, pg_database, tmp_path):
     assert manifest["data_month"] == "2026-05" and manifest["totals"]["extracted"] > 0
 
 
-def test_broken_source_fails_the_run_and_mails_the_oncall_in_japanese(provision_dag, sqlite_source, mail, monkeypatch):
-    from airflow.models.dagbag import DagBag  # noqa: F401  (ensures providers are loaded the same way)
-
-    monkeypatch.setenv("AIRFLOW_CONN_SSW_SOURCE", '{"conn_type": "sqlite", "host": "/nonexistent/dir/source.db"}')
+@pytest.fixture
+def no_retries(provision_dag):
+    """Fail on the first try (dag.test() would otherwise wait out the retry delay)."""
     for task in provision_dag.tasks:
-        task.retries = 0  # the failure alert fires on the final try
-    try:
-        assert run(provision_dag, "2026-05").state == "failed"
-    finally:
-        for task in provision_dag.tasks:
-            task.retries = 2
+        task.retries = 0
+    yield provision_dag
+    for task in provision_dag.tasks:
+        task.retries = 2
+
+
+def test_broken_source_fails_the_run_and_mails_the_oncall_in_japanese(no_retries, sqlite_source, mail, monkeypatch):
+    monkeypatch.setenv("AIRFLOW_CONN_SSW_SOURCE", '{"conn_type": "sqlite", "host": "/nonexistent/dir/source.db"}')
+    assert run(no_retries, "2026-05").state == "failed"
     assert mail.messages, "no alert mail arrived"
     message = mail.messages[0]
     assert message["To"] == "oncall@isa.example"
@@ -65,7 +66,8 @@ def test_broken_source_fails_the_run_and_mails_the_oncall_in_japanese(provision_
     assert "対象月" in body and "2026-05" in body and "個人情報を含めていません" in body
 
 
-@pytest.mark.parametrize("month", ["2026-11"])
-def test_a_month_that_is_not_over_is_refused(provision_dag, sqlite_source, month):
+def test_a_month_that_is_not_over_is_refused(no_retries, sqlite_source, tmp_path):
     synthetic.seed(source.connect(sqlite_source), MONTHS, 200)
-    assert run(provision_dag, month).state == "failed"
+    this_month = DataMonth.of(pendulum.now("UTC"))
+    assert run(no_retries, str(this_month)).state == "failed"
+    assert not (tmp_path / "staging" / this_month.compact).exists()
