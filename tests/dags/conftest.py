@@ -5,6 +5,7 @@ The environment is set before anything imports Airflow; `airflow db migrate` run
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -65,10 +66,10 @@ class MailSink:
 def mail(monkeypatch) -> Iterator[MailSink]:
     sink = MailSink()
     sink.controller.start()
+    extra = {"disable_ssl": True, "disable_tls": True, "from_email": "ssw-linkage@localhost"}
     monkeypatch.setenv(
         "AIRFLOW_CONN_SMTP_DEFAULT",
-        '{"conn_type": "smtp", "host": "127.0.0.1", "port": %d, '
-        '"extra": {"disable_ssl": true, "disable_tls": true, "from_email": "ssw-linkage@localhost"}}' % sink.port,
+        json.dumps({"conn_type": "smtp", "host": "127.0.0.1", "port": sink.port, "extra": extra}),
     )
     monkeypatch.setenv("AIRFLOW_VAR_SSW_ALERT_RECIPIENTS", "oncall@isa.example")
     try:
@@ -81,7 +82,7 @@ def mail(monkeypatch) -> Iterator[MailSink]:
 def sqlite_source(tmp_path, monkeypatch) -> str:
     """Point the DAG at a SQLite source file and a fresh staging directory."""
     path = tmp_path / "source.db"
-    monkeypatch.setenv("AIRFLOW_CONN_SSW_SOURCE", '{"conn_type": "sqlite", "host": "%s"}' % path)
+    monkeypatch.setenv("AIRFLOW_CONN_SSW_SOURCE", json.dumps({"conn_type": "sqlite", "host": str(path)}))
     monkeypatch.setenv("AIRFLOW_VAR_SSW_STAGING_DIR", str(tmp_path / "staging"))
     return f"sqlite:///{path}"
 
