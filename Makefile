@@ -3,10 +3,19 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := $(CURDIR)/demo
-DEMO_SOURCE := sqlite:///$(DEMO)/source.db
-DEMO_MONTH  := 2026-05
+DEMO_MONTH := 2026-05
 
-.PHONY: demo test lint install clean
+# The embedded demo: Airflow home inside the project (ignored by git), SQLite metadata and source.
+AIRFLOW_ENV := AIRFLOW_HOME=$(CURDIR)/airflow_home \
+	AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
+	AIRFLOW__CORE__PLUGINS_FOLDER=$(CURDIR)/plugins \
+	AIRFLOW__CORE__LOAD_EXAMPLES=False \
+	AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=True \
+	AIRFLOW__CORE__PARALLELISM=4 \
+	AIRFLOW_CONN_SSW_SOURCE='{"conn_type": "sqlite", "host": "$(DEMO)/source.db"}' \
+	AIRFLOW_VAR_SSW_STAGING_DIR=$(DEMO)/staging
+
+.PHONY: demo airflow test lint install clean
 
 install: $(VENV)/.installed
 
@@ -15,12 +24,27 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt pyproj
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt -c constraints.txt -e .
 	touch $@
 
+$(DEMO)/source.db: | install
+	mkdir -p $(DEMO)
+	$(BIN)/ssw-linkage seed --source sqlite:///$@ --months 2026-01:2026-07 --events 30000 --bad-rate 0.005
+
 demo: install
-	rm -rf $(DEMO) && mkdir -p $(DEMO)
-	$(BIN)/ssw-linkage seed --source $(DEMO_SOURCE) --months 2026-03:2026-07 --events 20000 --bad-rate 0.005
-	$(BIN)/ssw-linkage run --month $(DEMO_MONTH) --source $(DEMO_SOURCE) --staging $(DEMO)/staging
-	@echo "Package: $(DEMO)/staging/$(subst -,,$(DEMO_MONTH))/"
+	rm -rf $(DEMO) airflow_home
+	$(MAKE) --no-print-directory $(DEMO)/source.db
+	$(AIRFLOW_ENV) $(BIN)/airflow db migrate > $(DEMO)/airflow-db-migrate.log 2>&1
+	$(AIRFLOW_ENV) $(BIN)/airflow dags test ssw_monthly_provision $(DEMO_MONTH)-15T12:00:00+09:00 \
+		> $(DEMO)/airflow-dags-test.log 2>&1 || { tail -40 $(DEMO)/airflow-dags-test.log; exit 1; }
+	@echo
+	@echo "Published package for data month $(DEMO_MONTH) (Airflow log: demo/airflow-dags-test.log):"
 	@ls -l $(DEMO)/staging/$(subst -,,$(DEMO_MONTH))/
+	@$(BIN)/python -c "import json,sys; m=json.load(open(sys.argv[1])); print('totals:', m['totals'])" \
+		$(DEMO)/staging/$(subst -,,$(DEMO_MONTH))/MANIFEST.JSON
+	@$(BIN)/ssw-linkage missed --staging $(DEMO)/staging --from 2026-01 --to 2026-06 || true
+
+airflow: install $(DEMO)/source.db
+	$(AIRFLOW_ENV) $(BIN)/airflow db migrate > /dev/null
+	@echo "Airflow UI: http://localhost:8080  (user admin; password in airflow_home/simple_auth_manager_passwords.json.generated)"
+	$(AIRFLOW_ENV) $(BIN)/airflow standalone
 
 lint: install
 	$(BIN)/ruff check .

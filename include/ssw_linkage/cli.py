@@ -11,11 +11,12 @@ import argparse
 import logging
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from ssw_linkage import dictionary, package, source, synthetic
 from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
-from ssw_linkage.months import DataMonth
+from ssw_linkage.months import JST, DataMonth
 
 
 def _month(text: str) -> DataMonth:
@@ -93,6 +94,37 @@ def _deadline(args: argparse.Namespace) -> int:
     return 0
 
 
+def _missed(args: argparse.Namespace) -> int:
+    last = args.to or DataMonth.of(datetime.now(JST)).previous()
+    missing = package.missing_months(args.staging, args.first, last)
+    if not missing:
+        print(f"every data month from {args.first} to {last} has a published package")
+        return 0
+    calendar = GovernmentCalendar.from_environment()
+    print("対象月   提出期限")
+    for month in missing:
+        due = calendar.deadline(month)
+        print(f"{month}  {due}（{weekday_ja(due)}）")
+    print("\nbackfill (unpause the DAG first):")
+    for run in _runs(missing):
+        print(
+            f"  airflow backfill create --dag-id ssw_monthly_provision "
+            f"--from-date {run[0].first_day} --to-date {run[-1].next().first_day - timedelta(days=1)}"
+        )
+    return 1
+
+
+def _runs(months: list[DataMonth]) -> list[list[DataMonth]]:
+    """Split sorted months into runs of consecutive months."""
+    runs: list[list[DataMonth]] = []
+    for month in months:
+        if runs and runs[-1][-1].next() == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return runs
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ssw-linkage", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -117,6 +149,12 @@ def parser() -> argparse.ArgumentParser:
     spec = sub.add_parser("spec", help="print the data dictionary (Markdown)")
     spec.add_argument("--output", type=Path)
     spec.set_defaults(func=_spec)
+    missed = sub.add_parser("missed", help="list data months with no published package, and how to backfill them")
+    missed.add_argument("--staging", type=Path, required=True)
+    missed.add_argument("--from", dest="first", type=_month, required=True, help="first data month to check")
+    missed.add_argument("--to", type=_month, help="last data month to check (default: last month)")
+    missed.set_defaults(func=_missed)
+
     deadline = sub.add_parser("deadline", help="the delivery deadline of a data month, or a year's table")
     deadline.add_argument("month", nargs="?", type=_month, help="data month, YYYY-MM")
     deadline.add_argument("--year", type=int, help="print every data month of this year")

@@ -223,6 +223,16 @@ def publish(
     return manifest
 
 
+def is_ready(staging: Path, month: DataMonth) -> bool:
+    """Whether the month's package is published (its READY marker exists)."""
+    return (staging / month.compact / READY).exists()
+
+
+def missing_months(staging: Path, first: DataMonth, last: DataMonth) -> list[DataMonth]:
+    """Data months from ``first`` to ``last`` with no published package: the ones to backfill."""
+    return [month for month in first.until(last) if not is_ready(staging, month)]
+
+
 def run_month(
     engine: Engine,
     month: DataMonth,

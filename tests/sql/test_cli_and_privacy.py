@@ -60,3 +60,18 @@ def test_deadline_command(capsys):
     assert cli.main(["deadline", "--year", "2027"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 13 and lines[1].startswith("2027-01") and lines[-1].startswith("2027-12  2028-01-31")
+
+
+def test_missed_months_lists_gaps_and_the_backfill_commands(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'source.db'}"
+    assert cli.main(["seed", "--source", url, "--months", "2026-01:2026-06", "--events", "800"]) == 0
+    staging = str(tmp_path / "staging")
+    for month in ("2026-02", "2026-05"):
+        assert cli.main(["run", "--month", month, "--source", url, "--staging", staging]) == 0
+    capsys.readouterr()
+    assert cli.main(["missed", "--staging", staging, "--from", "2026-01", "--to", "2026-06"]) == 1
+    out = capsys.readouterr().out
+    listed = [line.split()[0] for line in out.splitlines() if line[:4] == "2026"]
+    assert listed == ["2026-01", "2026-03", "2026-04", "2026-06"]
+    assert "--from-date 2026-03-01 --to-date 2026-04-30" in out and "--from-date 2026-06-01 --to-date 2026-06-30" in out
+    assert cli.main(["missed", "--staging", staging, "--from", "2026-05", "--to", "2026-05"]) == 0
