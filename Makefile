@@ -13,7 +13,9 @@ AIRFLOW_ENV := AIRFLOW_HOME=$(CURDIR)/airflow_home \
 	AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=True \
 	AIRFLOW__CORE__PARALLELISM=4 \
 	AIRFLOW_CONN_SSW_SOURCE='{"conn_type": "sqlite", "host": "$(DEMO)/source.db"}' \
-	AIRFLOW_VAR_SSW_STAGING_DIR=$(DEMO)/staging
+	AIRFLOW_VAR_SSW_STAGING_DIR=$(DEMO)/staging \
+	AIRFLOW_VAR_SSW_ALERT_RECIPIENTS=oncall@localhost \
+	AIRFLOW_CONN_SMTP_DEFAULT='{"conn_type": "smtp", "host": "127.0.0.1", "port": 8025, "extra": {"disable_ssl": true, "disable_tls": true}}'
 
 .PHONY: demo airflow test lint install clean
 
@@ -32,9 +34,13 @@ demo: install
 	rm -rf $(DEMO) airflow_home
 	$(MAKE) --no-print-directory $(DEMO)/source.db
 	$(AIRFLOW_ENV) $(BIN)/airflow db migrate > $(DEMO)/airflow-db-migrate.log 2>&1
+	@# a local mail sink for the alerts (a past month's run mails its "late" alert at once)
+	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 > $(DEMO)/mail.log 2>&1 & echo $$! > $(DEMO)/mail.pid
 	$(AIRFLOW_ENV) $(BIN)/airflow dags test ssw_monthly_provision $(DEMO_MONTH)-15T12:00:00+09:00 \
-		> $(DEMO)/airflow-dags-test.log 2>&1 || { tail -40 $(DEMO)/airflow-dags-test.log; exit 1; }
+		> $(DEMO)/airflow-dags-test.log 2>&1 || { kill $$(cat $(DEMO)/mail.pid); tail -40 $(DEMO)/airflow-dags-test.log; exit 1; }
+	kill $$(cat $(DEMO)/mail.pid) && rm $(DEMO)/mail.pid
 	@echo
+	@echo "Alert mails caught by the demo mail sink (demo/mail.log): $$(grep -c '^Subject:' $(DEMO)/mail.log)"
 	@echo "Published package for data month $(DEMO_MONTH) (Airflow log: demo/airflow-dags-test.log):"
 	@ls -l $(DEMO)/staging/$(subst -,,$(DEMO_MONTH))/
 	@$(BIN)/python -c "import json,sys; m=json.load(open(sys.argv[1])); print('totals:', m['totals'])" \
@@ -43,6 +49,7 @@ demo: install
 
 airflow: install $(DEMO)/source.db
 	$(AIRFLOW_ENV) $(BIN)/airflow db migrate > /dev/null
+	@echo "Mail goes to 127.0.0.1:8025: run '$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025' to see it."
 	@echo "Airflow UI: http://localhost:8080  (user admin; password in airflow_home/simple_auth_manager_passwords.json.generated)"
 	$(AIRFLOW_ENV) $(BIN)/airflow standalone
 

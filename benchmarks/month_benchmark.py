@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import text
+
 from ssw_linkage import package, source, synthetic
 from ssw_linkage.months import DataMonth
 
@@ -43,6 +44,13 @@ def main() -> None:
         if engine.dialect.name == "postgresql":
             with engine.begin() as conn:
                 conn.execute(text("ANALYZE"))
+    window = source.window_params(engine, args.month)
+    with engine.connect() as conn:
+        events = sum(
+            conn.execute(text(f"SELECT COUNT(*) FROM {table} WHERE recorded_at >= :window_start AND recorded_at < :window_end"), window).scalar_one()  # noqa: S608,E501 - table names from EVENT_TABLES
+            for table in synthetic.EVENT_TABLES
+        )
+    print(f"month {args.month}: {events:,} source events recorded in the window")
     with tempfile.TemporaryDirectory() as staging:
         started = time.monotonic()
         manifest = package.run_month(engine, args.month, Path(staging))

@@ -5,38 +5,37 @@ One run per data month (JST), created on the first government business day of th
 Extracts the eight items (別紙 items) from the `ssw_source` connection, validates and quarantines,
 reconciles and publishes `<ssw_staging_dir>/<YYYYMM>/` with `READY` written last.
 
+Beside the extraction, three deferred deadline sensors (risk, final, late) mail the on-call officer
+if the package is not READY at their time; they succeed quietly once it is.
+
 Backfill missed months from the UI or `airflow backfill create` (unpause the DAG first); list them
 with `ssw-linkage missed`. See README, "Scheduling and backfills".
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-import pendulum
 from airflow.sdk import Param, dag, task
-from ssw_linkage.airflow_glue import alerts, provision
+
+from ssw_linkage.airflow_glue import dag_defaults, provision
+from ssw_linkage.airflow_glue.deadline_watch import DeadlineSensor
 from ssw_linkage.airflow_glue.timetable import MonthlyProvisionTimetable
+from ssw_linkage.deadline_alerts import Level
 from ssw_linkage.spec import ITEMS
 
 
 @dag(
+    dag_id=dag_defaults.PROVISION_DAG_ID,
     schedule=MonthlyProvisionTimetable(run_at="07:00"),
-    start_date=pendulum.datetime(2019, 6, 1, tz="Asia/Tokyo"),
+    start_date=dag_defaults.START_DATE,
     catchup=False,
     max_active_runs=3,
     tags=["ssw", "mhlw-provision"],
     doc_md=__doc__,
+    default_args=dag_defaults.default_args(),
     params={
         "replace": Param(
             False, type="boolean", description="Supersede a different package already published for this month."
         )
-    },
-    default_args={
-        "owner": "isa-data-operations",
-        "retries": 2,
-        "retry_delay": timedelta(minutes=5),
-        "on_failure_callback": alerts.failure_notifier(),
     },
 )
 def ssw_monthly_provision():
@@ -55,6 +54,9 @@ def ssw_monthly_provision():
     month = resolve_month()
     counts = extract_item.partial(month=month).expand(item_number=[i.number for i in ITEMS])
     publish(month, counts)
+
+    for level in Level:
+        DeadlineSensor(task_id=f"deadline_{level.value}", level=level.value)
 
 
 dag = ssw_monthly_provision()

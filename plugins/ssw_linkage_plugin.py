@@ -1,6 +1,7 @@
 """Registers the ssw-linkage timetable with Airflow (needed to deserialize the DAG)."""
 
 from airflow.plugins_manager import AirflowPlugin
+
 from ssw_linkage.airflow_glue.timetable import MonthlyProvisionTimetable
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from databases import PG_URL
 from sqlalchemy import Engine, text
+
 from ssw_linkage import source
 
 

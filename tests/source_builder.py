@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import date, datetime, time
 
 from sqlalchemy import Engine
+
 from ssw_linkage import source
 from ssw_linkage.months import JST, DataMonth
 from ssw_linkage.spec import item

@@ -67,10 +67,8 @@ def mail(monkeypatch) -> Iterator[MailSink]:
     sink = MailSink()
     sink.controller.start()
     extra = {"disable_ssl": True, "disable_tls": True, "from_email": "ssw-linkage@localhost"}
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_SMTP_DEFAULT",
-        json.dumps({"conn_type": "smtp", "host": "127.0.0.1", "port": sink.port, "extra": extra}),
-    )
+    sink.connection = json.dumps({"conn_type": "smtp", "host": "127.0.0.1", "port": sink.port, "extra": extra})
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", sink.connection)
     monkeypatch.setenv("AIRFLOW_VAR_SSW_ALERT_RECIPIENTS", "oncall@isa.example")
     try:
         yield sink
@@ -92,6 +90,7 @@ def pg_database(monkeypatch, tmp_path) -> Iterator[str]:
     """A fresh PostgreSQL database for the source (the provider hook keeps no search_path)."""
     from databases import PG_URL
     from sqlalchemy import text
+
     from ssw_linkage import source
 
     name = f"ssw_dag_{uuid.uuid4().hex[:10]}"

@@ -52,6 +52,7 @@ def test_every_dag_has_tags_owner_retries_and_a_failure_alert():
 def test_timetable_is_registered_and_survives_serialization(provision_dag):
     from airflow import plugins_manager
     from airflow.serialization.serialized_objects import DagSerialization
+
     from ssw_linkage.airflow_glue.timetable import MonthlyProvisionTimetable
 
     assert MonthlyProvisionTimetable in plugins_manager.get_timetables_plugins().values()

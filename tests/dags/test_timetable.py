@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pendulum
 import pytest
 from airflow.timetables.base import TimeRestriction
+
 from ssw_linkage.airflow_glue.timetable import MonthlyProvisionTimetable
 from ssw_linkage.business_calendar import GovernmentCalendar
 from ssw_linkage.months import JST, DataMonth

@@ -7,6 +7,7 @@ import logging
 import pytest
 from package_checks import assert_valid_package
 from sqlalchemy import text
+
 from ssw_linkage import cli, package, source
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from source_builder import SourceBuilder, jst, record_ids
+
 from ssw_linkage.months import DataMonth
 
 MAY, JUNE = DataMonth(2026, 5), DataMonth(2026, 6)

@@ -9,6 +9,7 @@ import pytest
 from package_checks import assert_valid_package, read_manifest
 from source_builder import SourceBuilder, record_ids
 from sqlalchemy import text
+
 from ssw_linkage import package, source, synthetic
 from ssw_linkage.months import DataMonth
 from ssw_linkage.spec import ITEMS

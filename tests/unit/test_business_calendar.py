@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+
 from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
 from ssw_linkage.months import DataMonth
 

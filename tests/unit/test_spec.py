@@ -1,6 +1,7 @@
 import re
 
 from sqlalchemy import text
+
 from ssw_linkage import dictionary, source
 from ssw_linkage.months import DataMonth
 from ssw_linkage.spec import ITEMS, item

@@ -1,6 +1,7 @@
 from datetime import date, datetime
 
 import pytest
+
 from ssw_linkage.months import JST
 from ssw_linkage.spec import item
 from ssw_linkage.validate import RowChecker, SpecMismatch

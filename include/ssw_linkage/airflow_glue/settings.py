@@ -7,16 +7,25 @@
 | `ssw_staging_dir` | Variable | staging directory (shared by all workers) |
 | `ssw_encoding` | Variable | `cp932` (default) or `utf-8-bom` |
 | `ssw_alert_recipients` | Variable | comma-separated addresses for alert mail |
+| `ssw_alert_sender` | Variable | From address of alert mail (default ssw-linkage@localhost) |
+| `ssw_risk_business_days` | Variable | risk alert this many business days before the deadline (default 3) |
+| `ssw_risk_alert_time` | Variable | JST time of the risk alert (default 09:00) |
+| `ssw_final_alert_time` | Variable | JST time of the deadline-day alert (default 08:30) |
+| `ssw_first_month` | Variable | first data month the watchdog checks (default 2026-01) |
+| `SSW_EXTRA_CLOSURES` | environment | extra government closure dates, ISO, comma-separated |
 """
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 
 from airflow.sdk import BaseHook, Variable
 from sqlalchemy import Engine
 
 from ssw_linkage import source
+from ssw_linkage.deadline_alerts import AlertPolicy
+from ssw_linkage.months import DataMonth
 
 SOURCE_CONN_ID = "ssw_source"
 SMTP_CONN_ID = "smtp_default"
@@ -34,3 +43,24 @@ def staging_dir() -> Path:
 
 def encoding() -> str:
     return Variable.get("ssw_encoding", default="cp932")
+
+
+def alert_policy() -> AlertPolicy:
+    return AlertPolicy(
+        risk_business_days=int(Variable.get("ssw_risk_business_days", default="3")),
+        risk_time=time.fromisoformat(Variable.get("ssw_risk_alert_time", default="09:00")),
+        final_time=time.fromisoformat(Variable.get("ssw_final_alert_time", default="08:30")),
+    )
+
+
+def alert_recipients() -> list[str]:
+    raw = Variable.get("ssw_alert_recipients", default="ssw-oncall@localhost")
+    return [address.strip() for address in raw.split(",") if address.strip()]
+
+
+def alert_sender() -> str:
+    return Variable.get("ssw_alert_sender", default="ssw-linkage@localhost")
+
+
+def first_month() -> DataMonth:
+    return DataMonth.parse(Variable.get("ssw_first_month", default="2026-01"))

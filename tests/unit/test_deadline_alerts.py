@@ -1,0 +1,82 @@
+"""Alert decisions with an injected clock, the mail text, and the once-only ledger."""
+
+from datetime import datetime
+
+import pytest
+
+from ssw_linkage import deadline_alerts as da
+from ssw_linkage.business_calendar import GovernmentCalendar
+from ssw_linkage.months import JST, DataMonth
+
+MAY = DataMonth(2026, 5)  # deadline Monday 2026-06-29; risk 3 business days before: Wednesday 06-24
+CAL, POLICY = GovernmentCalendar(), da.AlertPolicy()
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=JST)
+
+
+def action(level: da.Level, now: str, ready: bool = False):
+    moment = at(now)
+    return da.sensor_action(level, da.facts(MAY, moment, CAL, POLICY), moment, ready)
+
+
+def test_alert_times_follow_the_business_calendar():
+    f = da.facts(MAY, at("2026-06-01 07:00"), CAL, POLICY)
+    assert str(f.deadline) == "2026-06-29"
+    assert f.alert_times == {
+        da.Level.RISK: at("2026-06-24 09:00"),
+        da.Level.FINAL: at("2026-06-29 08:30"),
+        da.Level.LATE: at("2026-06-30 00:00"),
+    }
+    assert f.business_days_left == 20
+
+
+def test_not_ready_before_the_risk_time_waits_without_mail():
+    assert action(da.Level.RISK, "2026-06-24 08:59") == ("wait", at("2026-06-24 09:00"))
+    assert action(da.Level.LATE, "2026-06-24 08:59") == ("wait", at("2026-06-30 00:00"))
+
+
+def test_not_ready_at_the_risk_time_mails_the_risk_alert_only():
+    assert action(da.Level.RISK, "2026-06-24 09:00") == ("alert", None)
+    assert action(da.Level.FINAL, "2026-06-24 09:00") == ("wait", at("2026-06-29 08:30"))
+
+
+def test_ready_means_quiet_at_every_level():
+    for level in da.Level:
+        for now in ("2026-06-10 10:00", "2026-06-24 09:00", "2026-06-29 09:00", "2026-07-02 10:00"):
+            assert action(level, now, ready=True) == ("quiet", None)
+
+
+def test_a_passed_deadline_mails_one_late_alert_and_silences_the_earlier_levels():
+    assert action(da.Level.LATE, "2026-06-30 00:00") == ("alert", None)
+    assert action(da.Level.RISK, "2026-11-27 10:00") == ("quiet", None)
+    assert action(da.Level.FINAL, "2026-11-27 10:00") == ("quiet", None)
+    assert action(da.Level.FINAL, "2026-06-29 08:30") == ("alert", None)
+
+
+def test_the_ledger_lets_each_month_and_level_through_once(tmp_path):
+    ledger = da.AlertLedger(tmp_path)
+    assert ledger.claim(MAY, da.Level.RISK) and not ledger.claim(MAY, da.Level.RISK)
+    assert ledger.claim(MAY, da.Level.LATE) and ledger.claim(MAY.next(), da.Level.RISK)
+    ledger.release(MAY, da.Level.RISK)  # a failed send
+    assert not ledger.sent(MAY, da.Level.RISK) and ledger.claim(MAY, da.Level.RISK)
+
+
+@pytest.mark.parametrize("level", list(da.Level))
+def test_mail_text_is_japanese_and_names_month_deadline_and_days_left(level):
+    f = da.facts(MAY, at("2026-06-24 09:00"), CAL, POLICY)
+    subject, body = da.render(level, f, "未作成", "http://airflow.example/dags/x")
+    assert "2026-05分" in subject and "2026-06-29（月）" in subject
+    assert "提出期限" in body and "3業務日" in body and "未作成" in body and "http://airflow.example/dags/x" in body
+
+
+def test_the_watchdog_view_skips_ready_months(tmp_path):
+    (tmp_path / "202604").mkdir()
+    (tmp_path / "202604" / "READY").write_text("x")
+    found = da.months_to_alert(tmp_path, DataMonth(2026, 3), DataMonth(2026, 6), at("2026-07-29 10:00"), CAL, POLICY)
+    assert [(level.value, str(f.month)) for level, f in found] == [
+        ("late", "2026-03"),
+        ("late", "2026-05"),
+        ("risk", "2026-06"),
+    ]
