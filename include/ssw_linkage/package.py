@@ -189,6 +189,12 @@ def _manifest(build: Path, month: DataMonth, counts: list[ItemCounts], encoding:
     }
 
 
+def _write_ready(package: Path) -> None:
+    """The last step of a publish: READY holds the manifest's SHA-256."""
+    with _private_writer(package / READY, "ascii") as f:
+        f.write(_sha256(package / MANIFEST) + "\n")
+
+
 def publish(
     build: Path, staging: Path, month: DataMonth, counts: list[ItemCounts], encoding: str, replace: bool = False
 ) -> dict:
@@ -201,8 +207,10 @@ def publish(
         f.write(manifest_text)
     final = staging / month.compact
     if final.exists():
-        if (final / READY).exists() and (final / MANIFEST).read_text(encoding="utf-8") == manifest_text:
+        if (final / MANIFEST).exists() and (final / MANIFEST).read_text(encoding="utf-8") == manifest_text:
             shutil.rmtree(build)
+            if not (final / READY).exists():  # a publish interrupted before its last step
+                _write_ready(final)
             log.info("package %s unchanged: already published with identical content", month)
             return manifest
         if not replace:
@@ -217,8 +225,7 @@ def publish(
         os.rename(final, superseded / f"{month.compact}-{old_digest}")
         log.warning("package %s superseded; previous copy kept as .superseded/%s-%s", month, month.compact, old_digest)
     os.rename(build, final)
-    with _private_writer(final / READY, "ascii") as f:
-        f.write(_sha256(final / MANIFEST) + "\n")
+    _write_ready(final)
     log.info("package %s published: %s", month, manifest["totals"])
     return manifest
 

@@ -366,17 +366,18 @@ def seed(
     g = _Generator(random_seed, sorted(months), bad_rate)
     g.employers(max(events // 60, 20))
     loaded = pending = 0
-    while loaded + pending < events:
-        who = g.story()
-        if g.bad_rate and g.rng.random() < g.bad_rate:
-            g.corrupt(who)
-        pending = sum(len(g.rows[t]) for t in EVENT_TABLES)
-        if pending >= CHUNK_EVENTS:
-            loaded += _load(engine, g)
-            pending = 0
-            if progress:
-                progress(loaded)
-    _load(engine, g)
+    with source.foreign_keys_checked_at_end(engine):
+        while loaded + pending < events:
+            who = g.story()
+            if g.bad_rate and g.rng.random() < g.bad_rate:
+                g.corrupt(who)
+            pending = sum(len(g.rows[t]) for t in EVENT_TABLES)
+            if pending >= CHUNK_EVENTS:
+                loaded += _load(engine, g)
+                pending = 0
+                if progress:
+                    progress(loaded)
+        _load(engine, g)
     return g.report
 
 

@@ -61,6 +61,9 @@ def test_rerun_gives_the_same_bytes_and_leaves_the_published_package_alone(seede
     package.run_month(engine, MAY, tmp_path / "a")
     assert ready.stat().st_mtime_ns == before
     assert not (tmp_path / "a" / ".superseded").exists()
+    ready.unlink()  # as if the first publish had stopped just before its last step
+    package.run_month(engine, MAY, tmp_path / "a")
+    assert ready.read_bytes() == (tmp_path / "b" / "202605" / package.READY).read_bytes()
     assert list((tmp_path / "a" / ".build").iterdir()) == []
 
 
@@ -121,3 +124,12 @@ def test_synthetic_data_is_deterministic(sqlite_engine, tmp_path):
     query = text("SELECT * FROM persons ORDER BY person_id")
     with sqlite_engine.connect() as a, second_engine.connect() as b:
         assert a.execute(query).all() == b.execute(query).all()
+
+
+def test_seeding_postgresql_keeps_every_foreign_key(pg_engine):
+    query = text(
+        "SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = current_schema()::regnamespace"
+    )
+    synthetic.seed(pg_engine, MONTHS, 500)
+    with pg_engine.connect() as conn:
+        assert conn.execute(query).scalar_one() == source.SCHEMA_FILE.read_text().count("REFERENCES") > 0
