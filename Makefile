@@ -6,7 +6,7 @@ DEMO   := $(CURDIR)/demo
 DEMO_MONTH := 2026-05
 
 # The embedded demo: Airflow home inside the project (ignored by git), SQLite metadata and source.
-AIRFLOW_ENV := AIRFLOW_HOME=$(CURDIR)/airflow_home \
+AIRFLOW_ENV := PATH="$(CURDIR)/$(BIN):$$PATH" AIRFLOW_HOME=$(CURDIR)/airflow_home \
 	AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
 	AIRFLOW__CORE__PLUGINS_FOLDER=$(CURDIR)/plugins \
 	AIRFLOW__CORE__LOAD_EXAMPLES=False \
