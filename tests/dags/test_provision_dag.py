@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import filecmp
+import os
 from pathlib import Path
 
 import pendulum
 import pytest
 from package_checks import assert_valid_package
+from privacy import leaked
 
 from ssw_linkage import package, source, synthetic
 from ssw_linkage.months import DataMonth
@@ -26,7 +28,7 @@ def same_files(a: Path, b: Path) -> bool:
 
 
 def test_sqlite_months_in_either_order_match_the_cli_run_alone(
-    provision_dag, sqlite_source, mail, tmp_path, monkeypatch
+    provision_dag, sqlite_source, mail, tmp_path, monkeypatch, capsys, caplog
 ):
     engine = source.connect(sqlite_source)
     synthetic.seed(engine, MONTHS, 2_000, bad_rate=0.02)
@@ -39,6 +41,23 @@ def test_sqlite_months_in_either_order_match_the_cli_run_alone(
         assert_valid_package(tmp_path / "forward" / month.compact)
         assert same_files(tmp_path / "forward" / month.compact, tmp_path / "alone" / month.compact)
         assert same_files(tmp_path / "reverse" / month.compact, tmp_path / "alone" / month.compact)
+    out = capsys.readouterr()
+    mails = [m.as_string() for m in mail.messages]
+    log_files = [p.read_text(errors="replace") for p in Path(os.environ["AIRFLOW_HOME"]).rglob("*.log")]
+    said = [out.out, out.err, caplog.text, *log_files, *mails, *xcom_values(provision_dag.dag_id)]
+    assert "extracted" in out.out and leaked(sqlite_source, *said) == []
+
+
+def xcom_values(dag_id: str) -> list[str]:
+    """Every XCom value the DAG's runs left in the metadata database."""
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        values = session.scalars(select(XComModel.value).where(XComModel.dag_id == dag_id)).all()
+    assert values, "no XCom found: the search would be vacuous"
+    return [str(v) for v in values]
 
 
 def test_postgresql_source(provision_dag, pg_database, mail, tmp_path):
