@@ -49,7 +49,8 @@ def ssw_monthly_provision():
 
     @task
     def publish(month: str, counts: list[dict], run_id=None, params=None) -> dict:
-        return provision.publish(month, list(counts), run_id, replace=params["replace"])
+        # counts[:] fetches every mapped result in one request (iterating probes past the end)
+        return provision.publish(month, counts[:], run_id, replace=params["replace"])
 
     month = resolve_month()
     counts = extract_item.partial(month=month).expand(item_number=[i.number for i in ITEMS])
