@@ -105,12 +105,13 @@ class _Generator:
         return f"{corporate_check_digit(base)}{base}"
 
     def _recorded(self, day: date) -> datetime:
-        """When a legal event was entered: mostly the same day, sometimes days or weeks late;
-        office hours, now and then just before midnight."""
-        roll = self.rng.random()
-        lag = 0 if roll < 0.65 else int(roll * 70) % 7 + 1 if roll < 0.95 else int(roll * 1000) % 26 + 20
-        seconds = 82_800 + int(roll * 3_600_000) % 3_600 if roll > 0.98 else 28_800 + int(self.rng.random() * 43_200)
-        return datetime.combine(day, MIDNIGHT, tzinfo=JST) + timedelta(days=lag, seconds=seconds)
+        """When a legal event was entered: mostly the same day, sometimes days or weeks late; in office
+        hours, now and then just before midnight (which exercises the JST month boundary)."""
+        r = self.rng.random
+        roll = r()
+        lag = 0 if roll < 0.65 else 1 + int(r() * 7) if roll < 0.95 else 20 + int(r() * 26)
+        start, span = (23 * 3600, 3600) if r() < 0.02 else (8 * 3600, 12 * 3600)
+        return datetime.combine(day, MIDNIGHT, tzinfo=JST) + timedelta(days=lag, seconds=start + int(r() * span))
 
     def _anchor(self) -> date:
         return self.first + timedelta(days=self.rng.randrange((self.last - self.first).days + 1))
