@@ -29,7 +29,7 @@ def assert_valid_package(package: Path, encoding: str = "cp932") -> dict:
     for entry, item in zip(manifest["items"], ITEMS, strict=True):
         raw = (package / item.file_name).read_bytes()
         assert entry["sha256"] == hashlib.sha256(raw).hexdigest() and entry["bytes"] == len(raw)
-        assert raw.count(b"\r\n") >= 1 and raw.replace(b"\r\n", b"").count(b"\n") == 0 or b'\n"' not in raw
+        assert raw.endswith(b"\r\n") and raw.count(b"\n") == raw.count(b"\r\n")  # CRLF line ends only
         text = raw.decode("utf-8-sig" if encoding == "utf-8-bom" else encoding)
         rows = list(csv.reader(text.splitlines()))
         assert rows[0] == item.headers
