@@ -140,3 +140,16 @@ def test_lookups_only_see_records_known_by_the_window_end(src):
     src.load()
     assert record_ids(src.engine, 5, MAY) == []
     assert len(record_ids(src.engine, 3, JUNE)) == 1
+
+
+def test_a_dependant_with_an_unknown_principal_is_quarantined_not_dropped(src, tmp_path):
+    from ssw_linkage import package
+    from ssw_linkage.spec import item
+
+    orphan = src.permit(src.person(), "landing", "DEPENDENT", date(2026, 5, 5), principal=None)
+    src.load()
+    assert record_ids(src.engine, 7, MAY) == [f"SP{orphan}"]
+    counts = package.extract_item(src.engine, item(7), MAY, tmp_path)
+    assert (counts.extracted, counts.written, counts.quarantined) == (1, 0, 1)
+    quarantined = (tmp_path / "ITEM07.CSV.quarantine").read_text(encoding="cp932")
+    assert f'"SP{orphan}"' in quarantined and "principal_name_roman:required" in quarantined

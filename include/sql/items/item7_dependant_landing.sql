@@ -40,10 +40,13 @@ SELECT
 FROM ev
 JOIN statuses st ON st.status_code = ev.status_code
 JOIN persons p ON p.person_id = ev.person_id
-JOIN persons pp ON pp.person_id = ev.principal_person_id
-JOIN status_permissions psp ON psp.permission_id = ev.principal_permission_id
-JOIN statuses pst ON pst.status_code = psp.status_code AND pst.is_ssw = 1
+LEFT JOIN persons pp ON pp.person_id = ev.principal_person_id
+LEFT JOIN status_permissions psp ON psp.permission_id = ev.principal_permission_id
+LEFT JOIN statuses pst ON pst.status_code = psp.status_code
 LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
 LEFT JOIN residence_cards prc ON prc.card_id = ev.principal_card_id
 LEFT JOIN employers e ON e.employer_id = psp.employer_id
+-- A principal known to hold another status excludes the row; an unknown principal or status keeps it,
+-- so that validation quarantines it (the principal columns are required) instead of dropping it.
+WHERE pst.is_ssw = 1 OR pst.status_code IS NULL
 ORDER BY ev.permission_id
