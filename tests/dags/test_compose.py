@@ -53,6 +53,7 @@ def test_every_airflow_service_shares_the_settings_that_matter():
             and env["AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"] == "true"
         )
         assert env["AIRFLOW_CONN_SSW_SOURCE"].startswith("postgresql://") and env["AIRFLOW_VAR_SSW_STAGING_DIR"]
+        assert env["AIRFLOW__API_AUTH__JWT_SECRET"] == "${AIRFLOW_JWT_SECRET:-change-me-in-dotenv}", name
         mounts = {v.split(":")[0]: v.split(":")[1] for v in service["volumes"]}
         assert {"./dags", "./plugins", "./include", "staging"} <= set(mounts), name
         assert service["build"] == "."
