@@ -156,7 +156,8 @@ def _merge_quarantine(build: Path, encoding: str) -> Path:
         _csv(out).writerow(QUARANTINE_HEADER)
         for item in ITEMS:
             part = _quarantine_part(build, item)
-            out.write(part.read_text(encoding=codec(encoding)))
+            with open(part, encoding=codec(encoding), newline="") as rows:
+                shutil.copyfileobj(rows, out)
             part.unlink()
     return merged
 
