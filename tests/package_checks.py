@@ -37,4 +37,6 @@ def assert_valid_package(package: Path, encoding: str = "cp932") -> dict:
         assert all(line.startswith('"') and line.endswith('"') for line in text.split("\r\n") if line)
         assert entry["extracted"] == entry["written"] + entry["quarantined"]
     assert manifest["quarantine"]["rows"] == sum(e["quarantined"] for e in manifest["items"])
+    quarantine = (package / QUARANTINE).read_bytes()
+    assert quarantine.count(b"\n") == quarantine.count(b"\r\n") == manifest["quarantine"]["rows"] + 1
     return manifest
