@@ -128,9 +128,6 @@ class AlertLedger:
     def release(self, month: DataMonth, level: Level) -> None:
         self._marker(month, level).unlink(missing_ok=True)
 
-    def sent(self, month: DataMonth, level: Level) -> bool:
-        return self._marker(month, level).exists()
-
 
 def sensor_action(level: Level, f: DeadlineFacts, now: datetime, ready: bool) -> tuple[str, datetime | None]:
     """What the in-run sensor for ``level`` does now: ``("quiet", None)``, ``("alert", None)`` or
