@@ -14,7 +14,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from ssw_linkage import dictionary, package, source, synthetic
+from ssw_linkage import dictionary, errors, package, source, synthetic
 from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
 from ssw_linkage.months import JST, DataMonth
 
@@ -167,6 +167,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except package.PackageConflict as error:
+    except errors.PackageConflict as error:
         print(f"error: {error}", file=sys.stderr)
         return 3

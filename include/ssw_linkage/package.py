@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from ssw_linkage import source
+from ssw_linkage.errors import IntegrityError, PackageConflict
 from ssw_linkage.months import DataMonth
 from ssw_linkage.spec import ITEMS, SPEC_VERSION, Item
 from ssw_linkage.validate import RowChecker
@@ -34,14 +35,6 @@ QUARANTINE = "QUARANTINE.CSV"
 READY = "READY"
 QUARANTINE_HEADER = ("item", "record_id", "violations")
 PROGRESS_EVERY = 100_000
-
-
-class PackageConflict(RuntimeError):
-    """A different package for the month is already published."""
-
-
-class ReconciliationError(RuntimeError):
-    """Counts do not add up: a row would be lost or duplicated."""
 
 
 @dataclass(frozen=True)
@@ -138,13 +131,13 @@ def reconcile(build: Path, counts: list[ItemCounts], encoding: str) -> None:
     """Check every item's counts add up and match the rows actually on disk."""
     by_item = {c.item: c for c in counts}
     if sorted(by_item) != [i.number for i in ITEMS]:
-        raise ReconciliationError(f"expected counts for items 1..{len(ITEMS)}, got {sorted(by_item)}")
+        raise IntegrityError(f"expected counts for items 1..{len(ITEMS)}, got {sorted(by_item)}")
     for item in ITEMS:
         c = by_item[item.number]
         on_disk = _data_rows(build / item.file_name, encoding)
         held = _data_rows(_quarantine_part(build, item), encoding) + 1
         if c.extracted != c.written + c.quarantined or on_disk != c.written or held != c.quarantined:
-            raise ReconciliationError(
+            raise IntegrityError(
                 f"item {item.number}: extracted {c.extracted}, written {c.written} ({on_disk} on disk), "
                 f"quarantined {c.quarantined} ({held} on disk)"
             )

@@ -10,7 +10,7 @@ from package_checks import assert_valid_package, read_manifest
 from source_builder import SourceBuilder, record_ids
 from sqlalchemy import text
 
-from ssw_linkage import package, source, synthetic
+from ssw_linkage import errors, package, source, synthetic
 from ssw_linkage.months import DataMonth
 from ssw_linkage.spec import ITEMS
 
@@ -79,7 +79,7 @@ def test_a_different_package_is_never_silently_overwritten(seeded, tmp_path):
             ),
             {"id": landed},
         )
-    with pytest.raises(package.PackageConflict, match="2026-05"):
+    with pytest.raises(errors.PackageConflict, match="2026-05"):
         package.run_month(engine, MAY, tmp_path)
     assert read_manifest(tmp_path / "202605") == first
     second = package.run_month(engine, MAY, tmp_path, replace=True)
