@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Engine, TextClause, bindparam, create_engine, make_url, text
 
 from ssw_linkage.months import DataMonth
 from ssw_linkage.spec import SQL_DIR
@@ -54,8 +54,24 @@ def _sqlite_value(engine: Engine, value: Any) -> Any:
     return value
 
 
-def window_params(engine: Engine, month: DataMonth) -> dict[str, Any]:
-    return {"window_start": bind_timestamp(engine, month.start), "window_end": bind_timestamp(engine, month.end)}
+def window_params(engine: Engine, month: DataMonth, held_ids: Sequence[int] = ()) -> dict[str, Any]:
+    """An item query's parameters: the month's window, and the ids of held rows to re-check with it."""
+    return {
+        "window_start": bind_timestamp(engine, month.start),
+        "window_end": bind_timestamp(engine, month.end),
+        "held_ids": list(held_ids),
+    }
+
+
+def carry_params(engine: Engine, month: DataMonth, held_ids: Sequence[int]) -> dict[str, Any]:
+    """Parameters that select only held rows (an empty window), looked up as of the month's window end."""
+    end = bind_timestamp(engine, month.end)
+    return {"window_start": end, "window_end": end, "held_ids": list(held_ids)}
+
+
+def item_query(sql: str) -> TextClause:
+    """An item's SQL as a statement; ``:held_ids`` expands to a list (empty matches nothing)."""
+    return text(sql).bindparams(bindparam("held_ids", expanding=True))
 
 
 def create_schema(engine: Engine) -> None:
@@ -134,5 +150,7 @@ def stream(
 ) -> Iterator[tuple[tuple[str, ...], Iterator[Sequence[Any]]]]:
     """Run a query and give (column keys, rows); rows arrive in batches, never all at once."""
     with engine.connect() as conn:
-        result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(text(sql), dict(params))
+        result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(
+            item_query(sql), dict(params)
+        )
         yield tuple(result.keys()), iter(result)

@@ -1,7 +1,5 @@
 import re
 
-from sqlalchemy import text
-
 from ssw_linkage import dictionary, source
 from ssw_linkage.months import DataMonth
 from ssw_linkage.spec import ITEMS, item
@@ -26,12 +24,12 @@ def test_sql_returns_exactly_the_spec_columns(sqlite_engine):
     params = source.window_params(sqlite_engine, DataMonth(2026, 5))
     with sqlite_engine.connect() as conn:
         for i in ITEMS:
-            assert list(conn.execute(text(i.sql), params).keys()) == [c.key for c in i.columns], i.sql_file
+            assert list(conn.execute(source.item_query(i.sql), params).keys()) == [c.key for c in i.columns], i.sql_file
 
 
 def test_sql_uses_bound_window_parameters_only():
     for i in ITEMS:
-        assert set(re.findall(r"(?<![:\w]):(\w+)", i.sql)) == {"window_start", "window_end"}, i.sql_file
+        assert set(re.findall(r"(?<![:\w]):(\w+)", i.sql)) == {"window_start", "window_end", "held_ids"}, i.sql_file
         assert "{" not in i.sql and "%" not in i.sql
 
 

@@ -24,5 +24,5 @@ JOIN persons p ON p.person_id = sp.person_id
 LEFT JOIN residence_cards rc ON rc.card_id = sp.card_id
 LEFT JOIN employers e ON e.employer_id = sp.employer_id
 WHERE sp.kind = 'landing'
-  AND sp.recorded_at >= :window_start AND sp.recorded_at < :window_end
+  AND (sp.recorded_at >= :window_start AND sp.recorded_at < :window_end OR sp.permission_id IN :held_ids)
 ORDER BY sp.permission_id

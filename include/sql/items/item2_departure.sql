@@ -15,7 +15,7 @@ WITH ev AS MATERIALIZED (
          ORDER BY n.notified_on DESC, n.notification_id DESC LIMIT 1) AS notification_id
     FROM departures d
     WHERE d.reentry_kind = 'none'
-      AND d.recorded_at >= :window_start AND d.recorded_at < :window_end
+      AND (d.recorded_at >= :window_start AND d.recorded_at < :window_end OR d.departure_id IN :held_ids)
 )
 SELECT
     'DP' || CAST(ev.departure_id AS VARCHAR(20)) AS record_id,

@@ -14,7 +14,7 @@ WITH ev AS MATERIALIZED (
     FROM status_permissions sp
     JOIN statuses st ON st.status_code = sp.status_code AND st.is_ssw = 0
     WHERE sp.kind = 'change'
-      AND sp.recorded_at >= :window_start AND sp.recorded_at < :window_end
+      AND (sp.recorded_at >= :window_start AND sp.recorded_at < :window_end OR sp.permission_id IN :held_ids)
 )
 SELECT
     'SP' || CAST(ev.permission_id AS VARCHAR(20)) AS record_id,

@@ -12,7 +12,7 @@ WITH ev AS MATERIALIZED (
          ORDER BY n.notified_on DESC, n.notification_id DESC LIMIT 1) AS notification_id
     FROM residence_cards c
     JOIN card_issue_reasons r ON r.reason_code = c.reason_code AND r.is_item5 = 1
-    WHERE c.recorded_at >= :window_start AND c.recorded_at < :window_end
+    WHERE (c.recorded_at >= :window_start AND c.recorded_at < :window_end OR c.card_id IN :held_ids)
 )
 SELECT
     'RC' || CAST(ev.card_id AS VARCHAR(20)) AS record_id,

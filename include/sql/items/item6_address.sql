@@ -12,7 +12,7 @@ WITH ev AS MATERIALIZED (
          WHERE c.person_id = n.person_id AND c.issued_on <= n.notified_on AND c.recorded_at < :window_end
          ORDER BY c.issued_on DESC, c.card_id DESC LIMIT 1) AS card_id
     FROM residence_notifications n
-    WHERE n.notice_arrived_at >= :window_start AND n.notice_arrived_at < :window_end
+    WHERE (n.notice_arrived_at >= :window_start AND n.notice_arrived_at < :window_end OR n.notification_id IN :held_ids)
 )
 SELECT
     'RN' || CAST(ev.notification_id AS VARCHAR(20)) AS record_id,

@@ -13,7 +13,7 @@ WITH ev AS MATERIALIZED (
          ORDER BY c.issued_on DESC, c.card_id DESC LIMIT 1) AS principal_card_id
     FROM status_permissions sp
     WHERE sp.kind = 'landing' AND sp.status_code = 'DEPENDENT'
-      AND sp.recorded_at >= :window_start AND sp.recorded_at < :window_end
+      AND (sp.recorded_at >= :window_start AND sp.recorded_at < :window_end OR sp.permission_id IN :held_ids)
 )
 SELECT
     'SP' || CAST(ev.permission_id AS VARCHAR(20)) AS record_id,

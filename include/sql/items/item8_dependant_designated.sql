@@ -16,7 +16,7 @@ WITH ev AS MATERIALIZED (
          ORDER BY n.notified_on DESC, n.notification_id DESC LIMIT 1) AS notification_id
     FROM status_permissions sp
     WHERE sp.kind = 'change' AND sp.status_code = 'DESIGNATED'
-      AND sp.recorded_at >= :window_start AND sp.recorded_at < :window_end
+      AND (sp.recorded_at >= :window_start AND sp.recorded_at < :window_end OR sp.permission_id IN :held_ids)
 )
 SELECT
     'SP' || CAST(ev.permission_id AS VARCHAR(20)) AS record_id,
