@@ -8,7 +8,7 @@ import json
 import stat
 from pathlib import Path
 
-from ssw_linkage.package import MANIFEST, QUARANTINE, READY
+from ssw_linkage.package import MANIFEST, QUARANTINE, READY, package_files, verify
 from ssw_linkage.spec import ITEMS
 
 
@@ -19,9 +19,8 @@ def read_manifest(package: Path) -> dict:
 def assert_valid_package(package: Path, encoding: str = "cp932") -> dict:
     """Eight CSV files as the spec says, a manifest that adds up, private modes, READY last."""
     manifest = read_manifest(package)
-    assert sorted(p.name for p in package.iterdir()) == sorted(
-        [i.file_name for i in ITEMS] + [MANIFEST, QUARANTINE, READY]
-    )
+    assert sorted(p.name for p in package.iterdir()) == sorted([*package_files(), READY])
+    assert verify(package) == []
     assert stat.S_IMODE(package.stat().st_mode) == 0o700
     for path in package.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
@@ -33,10 +32,10 @@ def assert_valid_package(package: Path, encoding: str = "cp932") -> dict:
         text = raw.decode("utf-8-sig" if encoding == "utf-8-bom" else encoding)
         rows = list(csv.reader(text.splitlines()))
         assert rows[0] == item.headers
-        assert len(rows) - 1 == entry["written"]
+        assert len(rows) - 1 == entry["written"] + entry["carried_over"]
         assert all(line.startswith('"') and line.endswith('"') for line in text.split("\r\n") if line)
         assert entry["extracted"] == entry["written"] + entry["quarantined"]
-    assert manifest["quarantine"]["rows"] == sum(e["quarantined"] for e in manifest["items"])
+    assert manifest["held"]["rows"] == sum(e["quarantined"] + e["still_held"] for e in manifest["items"])
     quarantine = (package / QUARANTINE).read_bytes()
-    assert quarantine.count(b"\n") == quarantine.count(b"\r\n") == manifest["quarantine"]["rows"] + 1
+    assert quarantine.count(b"\n") == quarantine.count(b"\r\n") == manifest["held"]["rows"] + 1
     return manifest

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
 from ssw_linkage.months import JST, DataMonth
-from ssw_linkage.package import is_ready
+from ssw_linkage.staging import Staging
 
 
 class Level(Enum):
@@ -69,9 +69,9 @@ def due_level(f: DeadlineFacts, now: datetime) -> Level | None:
 
 def package_state(staging: Path, month: DataMonth) -> str:
     """The package's state in Japanese, for the mail."""
-    if is_ready(staging, month):
+    if Staging(staging).is_ready(month):
         return "作成済み（READY）"
-    if any((staging / ".build").glob(f"{month.compact}-*")):
+    if Staging(staging).has_build(month):
         return "作成中または失敗（未完成の作業ディレクトリあり）"
     return "未作成（この対象月の処理が実行されていない可能性があります）"
 
@@ -112,15 +112,14 @@ class AlertLedger:
     released if sending fails, so retries resend and nothing is mailed twice."""
 
     def __init__(self, staging: Path):
-        self.root = staging / ".alerts"
+        self.staging = Staging(staging)
 
     def _marker(self, month: DataMonth, level: Level) -> Path:
-        return self.root / f"{month.compact}-{level.value}"
+        return self.staging.alerts_dir() / f"{month.compact}-{level.value}"
 
     def claim(self, month: DataMonth, level: Level) -> bool:
-        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
-            os.close(os.open(self._marker(month, level), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            os.close(os.open(self._marker(month, level), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
             return True
         except FileExistsError:
             return False
@@ -146,7 +145,7 @@ def months_to_alert(
     """The watchdog's view: every month from ``first`` to ``last`` not READY whose alert time has come."""
     found = []
     for month in first.until(last):
-        if is_ready(staging, month):
+        if Staging(staging).is_ready(month):
             continue
         f = facts(month, now, calendar, policy)
         level = due_level(f, now)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from ssw_linkage.errors import NotReady
+
 JST = ZoneInfo("Asia/Tokyo")
 
 _MONTH_RE = re.compile(r"^(\d{4})-?(\d{2})$")
@@ -67,6 +69,14 @@ class DataMonth:
     def end(self) -> datetime:
         """Window end (exclusive): the next month's 1st at 00:00 JST."""
         return self.next().start
+
+    def require_over(self, now: datetime | None = None) -> None:
+        """Refuse a month whose window has not closed: its package would be incomplete."""
+        if self.end > (now or datetime.now(JST)):
+            raise NotReady(f"data month {self} is not over yet (it ends {self.end.isoformat()}); nothing was done")
+
+    def months_since(self, earlier: DataMonth) -> int:
+        return (self.year - earlier.year) * 12 + self.month - earlier.month
 
     def until(self, last: DataMonth) -> list[DataMonth]:
         """This month through ``last`` inclusive."""

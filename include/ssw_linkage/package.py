@@ -1,79 +1,89 @@
-"""Build, reconcile and publish a month's package: eight CSV files, a quarantine list, a manifest.
+"""Build, reconcile and publish a month's package: eight CSV files, held rows, a manifest, READY.
 
-A package is built in a private build directory and renamed into ``<staging>/<YYYYMM>/`` only
-when every item succeeded; ``READY`` is written last. A published package is never replaced
-silently: an identical rebuild is a no-op, a different one fails unless ``replace`` is given,
-and then the old package is kept under ``<staging>/.superseded/``.
+Each item is extracted into a private build directory. Publishing (one month at a time, under
+locks) re-checks the rows held by earlier months, reconciles every count against the files on
+disk, writes the manifest, moves the build into ``<staging>/<YYYYMM>/`` and writes ``READY`` (the
+manifest's SHA-256) last, atomically. A published package is never replaced silently: an
+identical rebuild is a no-op once every file is verified against the manifest, a damaged package
+is set aside and rebuilt, a different one is refused unless ``replace`` is given.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
+import dataclasses
 import json
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, astuple, dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
-from ssw_linkage import source
+from ssw_linkage import csv_format, source
+from ssw_linkage.carryover import (
+    CARRIED,
+    CARRIED_HEADER,
+    DELIVERED,
+    NO_LONGER_SELECTED,
+    QUARANTINE,
+    QUARANTINE_HEADER,
+    HeldRow,
+    held_before,
+)
+from ssw_linkage.csv_format import ENCODINGS, codec
 from ssw_linkage.errors import IntegrityError, PackageConflict
 from ssw_linkage.months import DataMonth
 from ssw_linkage.spec import ITEMS, SPEC_VERSION, Item
+from ssw_linkage.staging import CLI_RUN_PREFIX, MANIFEST, READY, Staging, private_file, sha256_file
 from ssw_linkage.validate import RowChecker
 
 log = logging.getLogger(__name__)
 
-ENCODINGS = {"cp932": "cp932", "utf-8-bom": "utf-8-sig"}
-MANIFEST = "MANIFEST.JSON"
-QUARANTINE = "QUARANTINE.CSV"
-READY = "READY"
-QUARANTINE_HEADER = ("item", "record_id", "violations")
+__all__ = ["CARRIED", "ENCODINGS", "MANIFEST", "QUARANTINE", "READY", "ItemCounts", "publish", "run_month"]
 PROGRESS_EVERY = 100_000
 
 
 @dataclass(frozen=True)
 class ItemCounts:
+    """One item's rows: its window's (extracted = written + quarantined) and, once published, the
+    held rows of earlier months it re-checked (carried_over + still_held + released)."""
+
     item: int
     extracted: int
     written: int
     quarantined: int
+    carried_over: int = 0
+    still_held: int = 0
+    released: int = 0
 
 
-def codec(encoding: str) -> str:
-    try:
-        return ENCODINGS[encoding]
-    except KeyError:
-        raise ValueError(f"unknown encoding {encoding!r}; choose one of {sorted(ENCODINGS)}") from None
+def _quarantine_part(build: Path, item: Item) -> Path:
+    return build / f"{item.file_name}.quarantine"
 
 
-def _private_writer(path: Path, python_codec: str):
-    """Open a file for writing, readable by its owner only (0600)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    return open(fd, "w", encoding=python_codec, newline="")
-
-
-def _csv(handle) -> csv.writer:
-    return csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-
-
-def _quarantine_part(build_dir: Path, item: Item) -> Path:
-    return build_dir / f"{item.file_name}.quarantine"
-
-
-def build_dir(staging: Path, month: DataMonth, run_key: str) -> Path:
-    """A private build directory for one run of one month (created if missing)."""
-    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in run_key)
-    path = staging / ".build" / f"{month.compact}-{safe}"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for parent in (staging, staging / ".build"):
-        parent.chmod(0o700)
-    return path
+def _write_checked(
+    rows: Iterable[Sequence[Any]], checker: RowChecker, out, held, held_since: Callable[[str], str], progress=None
+) -> tuple[list[str], list[str]]:
+    """Write valid rows to ``out`` and the others to ``held``; return (delivered ids, held ids)."""
+    writer, quarantine = csv_format.writer(out), csv_format.writer(held)
+    delivered, kept = [], []
+    for n, row in enumerate(rows, start=1):
+        texts, violations = checker.check(row)
+        if violations:
+            quarantine.writerow((checker.item.number, texts[0], held_since(texts[0]), ";".join(violations)))
+            kept.append(texts[0])
+        else:
+            writer.writerow(texts)
+            delivered.append(texts[0])
+        if progress and n % PROGRESS_EVERY == 0:
+            progress(checker.item.number, n)
+    return delivered, kept
 
 
 def extract_item(
@@ -84,42 +94,56 @@ def extract_item(
     encoding: str = "cp932",
     progress: Callable[[int, int], None] | None = None,
 ) -> ItemCounts:
-    """Stream one item's rows, validate them, and write its CSV and quarantine part into ``build``."""
+    """Stream one item's rows of the month's window, check them, write its CSV and held part."""
+    python_codec = codec(encoding)
     target = build / item.file_name
     partial = target.with_name(target.name + ".partial")
-    rejected = _quarantine_part(build, item)
-    extracted = written = quarantined = 0
     with (
         source.stream(engine, item.sql, source.window_params(engine, month)) as (keys, rows),
-        _private_writer(partial, codec(encoding)) as out,
-        _private_writer(rejected, codec(encoding)) as bad,
+        private_file(partial, python_codec) as out,
+        private_file(_quarantine_part(build, item), python_codec) as held,
     ):
-        checker = RowChecker(item, keys, codec(encoding))
-        writer, quarantine = _csv(out), _csv(bad)
-        writer.writerow(item.headers)
-        for row in rows:
-            extracted += 1
-            texts, violations = checker.check(row)
-            if violations:
-                quarantine.writerow((item.number, texts[0], ";".join(violations)))
-                quarantined += 1
-            else:
-                writer.writerow(texts)
-                written += 1
-            if progress and extracted % PROGRESS_EVERY == 0:
-                progress(item.number, extracted)
+        csv_format.writer(out).writerow(item.headers)
+        checker = RowChecker(item, keys, python_codec)
+        delivered, kept = _write_checked(rows, checker, out, held, lambda _: str(month), progress)
     os.replace(partial, target)
-    counts = ItemCounts(item.number, extracted, written, quarantined)
-    log.info("item %d: extracted=%d written=%d quarantined=%d", item.number, extracted, written, quarantined)
+    counts = ItemCounts(item.number, len(delivered) + len(kept), len(delivered), len(kept))
+    log.info("item %d: extracted=%d written=%d quarantined=%d", item.number, *astuple(counts)[1:4])
     return counts
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _carry_over(
+    engine: Engine, month: DataMonth, build: Path, held: list[HeldRow], encoding: str, counts: list[ItemCounts]
+) -> list[ItemCounts]:
+    """Re-check the held rows of earlier months as of this month's window end: append the valid ones
+    to the item files, keep the others held, and list every outcome in ``CARRIED.CSV``."""
+    python_codec = codec(encoding)
+    results = []
+    with private_file(build / CARRIED, python_codec) as carried_file:
+        carried = csv_format.writer(carried_file)
+        carried.writerow(CARRIED_HEADER)
+        for item, item_counts in zip(ITEMS, counts, strict=True):
+            rows = [h for h in held if h.item == item.number]
+            if not rows:
+                results.append(item_counts)
+                continue
+            since = {h.record_id: str(h.held_since) for h in rows}
+            params = source.carry_params(engine, month, sorted(h.source_id for h in rows))
+            with (
+                source.stream(engine, item.sql, params) as (keys, selected),
+                private_file(build / item.file_name, python_codec, append=True) as out,
+                private_file(_quarantine_part(build, item), python_codec, append=True) as still,
+            ):
+                checker = RowChecker(item, keys, python_codec)
+                delivered, kept = _write_checked(selected, checker, out, still, since.__getitem__)
+            released = sorted(set(since) - set(delivered) - set(kept))
+            for record_id in delivered:
+                carried.writerow((item.number, record_id, since[record_id], DELIVERED))
+            for record_id in released:
+                carried.writerow((item.number, record_id, since[record_id], NO_LONGER_SELECTED))
+            outcome = {"carried_over": len(delivered), "still_held": len(kept), "released": len(released)}
+            results.append(dataclasses.replace(item_counts, **outcome))
+    return results
 
 
 def _data_rows(path: Path, encoding: str) -> int:
@@ -129,127 +153,187 @@ def _data_rows(path: Path, encoding: str) -> int:
 
 def reconcile(build: Path, counts: list[ItemCounts], encoding: str) -> None:
     """Check every item's counts add up and match the rows actually on disk."""
-    by_item = {c.item: c for c in counts}
-    if sorted(by_item) != [i.number for i in ITEMS]:
-        raise IntegrityError(f"expected counts for items 1..{len(ITEMS)}, got {sorted(by_item)}")
-    for item in ITEMS:
-        c = by_item[item.number]
+    if [c.item for c in counts] != [i.number for i in ITEMS]:
+        raise IntegrityError(f"expected counts for items 1..{len(ITEMS)} in order, got {[c.item for c in counts]}")
+    for item, c in zip(ITEMS, counts, strict=True):
         on_disk = _data_rows(build / item.file_name, encoding)
         held = _data_rows(_quarantine_part(build, item), encoding) + 1
-        if c.extracted != c.written + c.quarantined or on_disk != c.written or held != c.quarantined:
+        if (
+            c.extracted != c.written + c.quarantined
+            or on_disk != c.written + c.carried_over
+            or held != c.quarantined + c.still_held
+        ):
             raise IntegrityError(
-                f"item {item.number}: extracted {c.extracted}, written {c.written} ({on_disk} on disk), "
-                f"quarantined {c.quarantined} ({held} on disk)"
+                f"item {item.number}: counts do not reconcile: {asdict(c)}, "
+                f"{on_disk} rows in {item.file_name}, {held} held rows on disk"
             )
 
 
-def _merge_quarantine(build: Path, encoding: str) -> Path:
-    merged = build / QUARANTINE
-    with _private_writer(merged, codec(encoding)) as out:
-        _csv(out).writerow(QUARANTINE_HEADER)
+def _merge_quarantine(build: Path, encoding: str) -> None:
+    with private_file(build / QUARANTINE, codec(encoding)) as out:
+        csv_format.writer(out).writerow(QUARANTINE_HEADER)
         for item in ITEMS:
             part = _quarantine_part(build, item)
             with open(part, encoding=codec(encoding), newline="") as rows:
                 shutil.copyfileobj(rows, out)
             part.unlink()
-    return merged
+
+
+def _held_by_age(build: Path, month: DataMonth, encoding: str) -> dict[str, int]:
+    ages = Counter(
+        month.months_since(DataMonth.parse(row["held_since"]))
+        for row in csv_format.read_rows(build / QUARANTINE, encoding)
+    )
+    return {str(age): ages[age] for age in sorted(ages)}
 
 
 def _manifest(build: Path, month: DataMonth, counts: list[ItemCounts], encoding: str) -> dict:
-    by_item = {c.item: c for c in counts}
-    quarantine = build / QUARANTINE
+    def file_entry(name: str) -> dict:
+        return {"file": name, "bytes": (build / name).stat().st_size, "sha256": sha256_file(build / name)}
+
+    held = sum(c.quarantined + c.still_held for c in counts)
     return {
-        "format": "ssw-linkage-package/1",
+        "format": "ssw-linkage-package/2",
         "spec_version": SPEC_VERSION,
         "data_month": str(month),
         "window": {"start": month.start.isoformat(), "end": month.end.isoformat(), "timezone": "Asia/Tokyo"},
         "encoding": encoding,
         "items": [
-            {
-                **asdict(by_item[item.number]),
-                "title": item.title_ja,
-                "file": item.file_name,
-                "bytes": (build / item.file_name).stat().st_size,
-                "sha256": _sha256(build / item.file_name),
-            }
-            for item in ITEMS
+            {**asdict(c), "title": item.title_ja, **file_entry(item.file_name)}
+            for item, c in zip(ITEMS, counts, strict=True)
         ],
-        "quarantine": {
-            "file": QUARANTINE,
-            "rows": sum(c.quarantined for c in counts),
-            "sha256": _sha256(quarantine),
+        "held": {**file_entry(QUARANTINE), "rows": held, "by_age_months": _held_by_age(build, month, encoding)},
+        "carried": {
+            **file_entry(CARRIED),
+            "rows": sum(c.carried_over + c.released for c in counts),
         },
-        "totals": {key: sum(getattr(c, key) for c in counts) for key in ("extracted", "written", "quarantined")},
+        "totals": {
+            key: sum(getattr(c, key) for c in counts)
+            for key in ("extracted", "written", "quarantined", "carried_over", "still_held", "released")
+        },
     }
 
 
-def _write_ready(package: Path) -> None:
-    """The last step of a publish: READY holds the manifest's SHA-256."""
-    with _private_writer(package / READY, "ascii") as f:
-        f.write(_sha256(package / MANIFEST) + "\n")
+def package_files() -> list[str]:
+    """Every file a published package holds besides READY (which ``Staging.is_ready`` checks)."""
+    return sorted([i.file_name for i in ITEMS] + [QUARANTINE, CARRIED, MANIFEST])
 
 
-def publish(
-    build: Path, staging: Path, month: DataMonth, counts: list[ItemCounts], encoding: str, replace: bool = False
+def verify(package: Path) -> list[str]:
+    """Problems with a published package's files against its manifest (empty when whole)."""
+    try:
+        manifest = json.loads((package / MANIFEST).read_text(encoding="utf-8"))
+        listed = [*manifest["items"], manifest["held"], manifest["carried"]]
+    except (OSError, ValueError, KeyError) as error:
+        return [f"{MANIFEST}: unreadable ({type(error).__name__})"]
+    problems = []
+    present = sorted(p.name for p in package.iterdir() if p.name not in (READY, f".{READY}.tmp"))
+    for name in sorted(set(present) ^ set(package_files())):
+        problems.append(f"{name}: {'unexpected file' if name in present else 'missing'}")
+    for entry in listed:
+        path = package / entry["file"]
+        if not path.is_file() or path.is_symlink():
+            continue
+        if path.stat().st_size != entry["bytes"] or sha256_file(path) != entry["sha256"]:
+            problems.append(f"{entry['file']}: size or SHA-256 differs from the manifest")
+    return problems
+
+
+def _publish_locked(
+    engine: Engine,
+    staging: Staging,
+    build: Path,
+    month: DataMonth,
+    counts: list[ItemCounts],
+    encoding: str,
+    replace: bool,
 ) -> dict:
-    """Reconcile, write the manifest, and move the build into ``staging/<YYYYMM>``; return the manifest."""
+    counts = _carry_over(engine, month, build, held_before(staging, month), encoding, counts)
     reconcile(build, counts, encoding)
     _merge_quarantine(build, encoding)
     manifest = _manifest(build, month, counts, encoding)
-    manifest_text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    with _private_writer(build / MANIFEST, "utf-8") as f:
-        f.write(manifest_text)
-    final = staging / month.compact
+    manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    with private_file(build / MANIFEST) as f:
+        f.write(manifest_bytes)
+    final = staging.package(month)
     if final.exists():
-        if (final / MANIFEST).exists() and (final / MANIFEST).read_text(encoding="utf-8") == manifest_text:
-            shutil.rmtree(build)
-            if not (final / READY).exists():  # a publish interrupted before its last step
-                _write_ready(final)
-            log.info("package %s unchanged: already published with identical content", month)
+        damage = verify(final)
+        same = (final / MANIFEST).is_file() and (final / MANIFEST).read_bytes() == manifest_bytes
+        if same and not damage:
+            if not staging.is_ready(month):  # a publish interrupted before its last step
+                staging.mark_ready(month)
+            log.info("package %s unchanged: every file verified against the published manifest", month)
             return manifest
-        if not replace:
-            shutil.rmtree(build)
+        if same or (damage and replace):
+            kept = staging.set_aside(month, damaged=True)
+            log.warning("package %s was damaged (%s); rebuilt, damaged copy kept as %s", month, damage, kept.name)
+        elif not replace:
             raise PackageConflict(
-                f"a different package for {month} is already in staging ({final.name}); "
-                "rerun with replace to supersede it (the old one is kept in .superseded/)"
+                f"a different package for {month} is already in staging ({final.name})"
+                + (f", and it is damaged ({'; '.join(damage)})" if damage else "")
+                + "; rerun with --replace to supersede it (the old one is kept in .superseded/)"
             )
-        superseded = staging / ".superseded"
-        superseded.mkdir(mode=0o700, exist_ok=True)
-        old_digest = _sha256(final / MANIFEST)[:12] if (final / MANIFEST).exists() else "incomplete"
-        os.rename(final, superseded / f"{month.compact}-{old_digest}")
-        log.warning("package %s superseded; previous copy kept as .superseded/%s-%s", month, month.compact, old_digest)
-    os.rename(build, final)
-    _write_ready(final)
+        else:
+            kept = staging.set_aside(month, damaged=False)
+            log.warning("package %s superseded; previous copy kept as %s", month, kept.name)
+    staging.install(build, month)
     log.info("package %s published: %s", month, manifest["totals"])
     return manifest
 
 
-def is_ready(staging: Path, month: DataMonth) -> bool:
-    """Whether the month's package is published (its READY marker exists)."""
-    return (staging / month.compact / READY).exists()
-
-
-def missing_months(staging: Path, first: DataMonth, last: DataMonth) -> list[DataMonth]:
-    """Data months from ``first`` to ``last`` with no published package: the ones to backfill."""
-    return [month for month in first.until(last) if not is_ready(staging, month)]
+def publish(
+    engine: Engine,
+    build: Path,
+    staging_root: Path,
+    month: DataMonth,
+    counts: list[ItemCounts],
+    encoding: str,
+    replace: bool = False,
+) -> dict:
+    """Carry over held rows, reconcile, write the manifest and publish ``build`` as the month's package."""
+    month.require_over()
+    staging = Staging(staging_root).prepare()
+    with staging.month_lock(month), staging.publish_lock(), staging.working_in(build):
+        try:
+            return _publish_locked(engine, staging, build, month, counts, encoding, replace)
+        finally:
+            shutil.rmtree(build, ignore_errors=True)
 
 
 def run_month(
     engine: Engine,
     month: DataMonth,
-    staging: Path,
+    staging_root: Path,
     encoding: str = "cp932",
     replace: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict:
     """Extract all eight items for a month and publish the package (the CLI's path)."""
     codec(encoding)
-    staging.mkdir(mode=0o700, parents=True, exist_ok=True)
-    build = build_dir(staging, month, f"cli-{os.getpid()}")
-    try:
-        # Two at a time: one item's query runs in the database while another's rows are checked here.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            counts = list(pool.map(lambda item: extract_item(engine, item, month, build, encoding, progress), ITEMS))
-        return publish(build, staging, month, counts, encoding, replace)
-    finally:
-        shutil.rmtree(build, ignore_errors=True)
+    month.require_over()
+    staging = Staging(staging_root).prepare()
+    with staging.month_lock(month):
+        build = staging.build(month, f"{CLI_RUN_PREFIX}{os.getpid()}")
+        with staging.working_in(build):
+            staging.remove_dead_builds(month, keep=build.name)
+            try:
+                # Two at a time: one item's query runs in the database while another's rows are checked here.
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    counts = list(
+                        pool.map(lambda item: extract_item(engine, item, month, build, encoding, progress), ITEMS)
+                    )
+                with staging.publish_lock():
+                    return _publish_locked(engine, staging, build, month, counts, encoding, replace)
+            finally:
+                shutil.rmtree(build, ignore_errors=True)
+
+
+def is_ready(staging_root: Path, month: DataMonth) -> bool:
+    """Whether the month's package is published: READY holds its manifest's SHA-256."""
+    return Staging(staging_root).is_ready(month)
+
+
+def missing_months(staging_root: Path, first: DataMonth, last: DataMonth) -> list[DataMonth]:
+    """Data months from ``first`` to ``last`` with no ready package: the ones to backfill."""
+    staging = Staging(staging_root)
+    return [month for month in first.until(last) if not staging.is_ready(month)]

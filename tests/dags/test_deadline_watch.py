@@ -10,15 +10,22 @@ import pytest
 
 from ssw_linkage.airflow_glue import deadline_watch
 from ssw_linkage.months import JST, DataMonth
+from ssw_linkage.staging import Staging
 
 
 @pytest.fixture
 def staging(tmp_path, monkeypatch):
     monkeypatch.setenv("AIRFLOW_VAR_SSW_STAGING_DIR", str(tmp_path))
     monkeypatch.setenv("AIRFLOW_VAR_SSW_FIRST_MONTH", "2026-03")
-    (tmp_path / "202604").mkdir()
-    (tmp_path / "202604" / "READY").write_text("ready\n")
+    _mark_ready(tmp_path / "202604")
     return tmp_path
+
+
+def _mark_ready(package):
+    """A package directory whose READY holds its manifest's SHA-256 (the files themselves are not checked)."""
+    package.mkdir()
+    (package / "MANIFEST.JSON").write_text("{}\n")
+    Staging(package.parent).mark_ready(DataMonth.parse(package.name))
 
 
 def test_watchdog_alerts_once_per_month_and_level(staging, mail):
@@ -62,7 +69,7 @@ def test_sensor_defers_until_its_alert_time(staging):
     with pytest.raises(TaskDeferred) as deferred:
         sensor.execute({"data_interval_start": month.start, "dag": None, "run_id": "x"})
     trigger = deferred.value.trigger
-    assert trigger.ready_path == str(staging / month.compact / "READY")
+    assert (trigger.staging, trigger.month) == (str(staging), str(month))
     assert datetime.fromisoformat(trigger.due_at).astimezone(JST).strftime("%H:%M") == "09:00"
 
 
@@ -72,12 +79,13 @@ async def _first_event(trigger):
 
 
 def test_trigger_fires_ready_or_due(tmp_path):
-    ready = tmp_path / "READY"
     later = (pendulum.now("UTC") + timedelta(hours=1)).isoformat()
-    ready.write_text("x")
-    assert asyncio.run(_first_event(deadline_watch.PackageReadyTrigger(str(ready), later, 0.01))) == {"status": "ready"}
-    ready.unlink()
+    _mark_ready(tmp_path / "202605")
+    ready = deadline_watch.PackageReadyTrigger(str(tmp_path), "2026-05", later, 0.01)
+    assert asyncio.run(_first_event(ready)) == {"status": "ready"}
+    (tmp_path / "202605" / "READY").write_text("")  # an empty READY (a crash mid-write) is not ready
     soon = (pendulum.now("UTC") + timedelta(seconds=0.05)).isoformat()
-    assert asyncio.run(_first_event(deadline_watch.PackageReadyTrigger(str(ready), soon, 0.01))) == {"status": "due"}
-    cls, kwargs = deadline_watch.PackageReadyTrigger(str(ready), soon, 5).serialize()
+    trigger = deadline_watch.PackageReadyTrigger(str(tmp_path), "2026-05", soon, 0.01)
+    assert asyncio.run(_first_event(trigger)) == {"status": "due"}
+    cls, kwargs = deadline_watch.PackageReadyTrigger(str(tmp_path), "2026-05", soon, 5).serialize()
     assert cls == "ssw_linkage.airflow_glue.deadline_watch.PackageReadyTrigger" and kwargs["poll_seconds"] == 5

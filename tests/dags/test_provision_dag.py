@@ -27,7 +27,7 @@ def same_files(a: Path, b: Path) -> bool:
     return sorted(match) == names and not mismatch and not errors and names == sorted(p.name for p in b.iterdir())
 
 
-def test_sqlite_months_in_either_order_match_the_cli_run_alone(
+def test_sqlite_months_in_either_order_match_the_cli_runs_in_the_same_order(
     provision_dag, sqlite_source, mail, tmp_path, monkeypatch, capsys, caplog
 ):
     engine = source.connect(sqlite_source)
@@ -36,11 +36,14 @@ def test_sqlite_months_in_either_order_match_the_cli_run_alone(
         monkeypatch.setenv("AIRFLOW_VAR_SSW_STAGING_DIR", str(tmp_path / staging))
         for month in order:
             assert run(provision_dag, month).state == "success"
-    for month in (DataMonth(2026, 5), DataMonth(2026, 6)):
-        package.run_month(engine, month, tmp_path / "alone")
+    may, june = DataMonth(2026, 5), DataMonth(2026, 6)
+    for month in (may, june):  # in order: June re-checks the rows May held
+        package.run_month(engine, month, tmp_path / "cli")
         assert_valid_package(tmp_path / "forward" / month.compact)
-        assert same_files(tmp_path / "forward" / month.compact, tmp_path / "alone" / month.compact)
-        assert same_files(tmp_path / "reverse" / month.compact, tmp_path / "alone" / month.compact)
+        assert same_files(tmp_path / "forward" / month.compact, tmp_path / "cli" / month.compact)
+    assert package.run_month(engine, june, tmp_path / "june_alone")["totals"]["carried_over"] == 0
+    assert same_files(tmp_path / "reverse" / june.compact, tmp_path / "june_alone" / june.compact)
+    assert same_files(tmp_path / "reverse" / may.compact, tmp_path / "cli" / may.compact)
     out = capsys.readouterr()
     mails = [m.as_string() for m in mail.messages]
     log_files = [p.read_text(errors="replace") for p in Path(os.environ["AIRFLOW_HOME"]).rglob("*.log")]

@@ -7,6 +7,7 @@ import pytest
 from ssw_linkage import deadline_alerts as da
 from ssw_linkage.business_calendar import GovernmentCalendar
 from ssw_linkage.months import JST, DataMonth
+from ssw_linkage.staging import Staging
 
 MAY = DataMonth(2026, 5)  # deadline Monday 2026-06-29; risk 3 business days before: Wednesday 06-24
 CAL, POLICY = GovernmentCalendar(), da.AlertPolicy()
@@ -73,7 +74,8 @@ def test_mail_text_is_japanese_and_names_month_deadline_and_days_left(level):
 
 def test_the_watchdog_view_skips_ready_months(tmp_path):
     (tmp_path / "202604").mkdir()
-    (tmp_path / "202604" / "READY").write_text("x")
+    (tmp_path / "202604" / "MANIFEST.JSON").write_text("{}")
+    Staging(tmp_path).mark_ready(DataMonth(2026, 4))
     found = da.months_to_alert(tmp_path, DataMonth(2026, 3), DataMonth(2026, 6), at("2026-07-29 10:00"), CAL, POLICY)
     assert [(level.value, str(f.month)) for level, f in found] == [
         ("late", "2026-03"),

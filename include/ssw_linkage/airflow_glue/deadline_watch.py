@@ -17,7 +17,7 @@ from ssw_linkage import deadline_alerts as da
 from ssw_linkage.airflow_glue import settings
 from ssw_linkage.business_calendar import GovernmentCalendar
 from ssw_linkage.months import DataMonth
-from ssw_linkage.package import READY, is_ready
+from ssw_linkage.package import is_ready
 
 log = logging.getLogger(__name__)
 
@@ -50,20 +50,20 @@ def _run_link(dag_id: str, run_id: str | None = None) -> str:
 
 
 class PackageReadyTrigger(BaseTrigger):
-    """Fires ``ready`` when the READY marker appears, or ``due`` at ``due_at``, whichever is first."""
+    """Fires ``ready`` when the month's package is ready, or ``due`` at ``due_at``, whichever is first."""
 
-    def __init__(self, ready_path: str, due_at: str, poll_seconds: float = 600):
+    def __init__(self, staging: str, month: str, due_at: str, poll_seconds: float = 600):
         super().__init__()
-        self.ready_path, self.due_at, self.poll_seconds = ready_path, due_at, poll_seconds
+        self.staging, self.month, self.due_at, self.poll_seconds = staging, month, due_at, poll_seconds
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
-        kwargs = {"ready_path": self.ready_path, "due_at": self.due_at, "poll_seconds": self.poll_seconds}
-        return f"{type(self).__module__}.{type(self).__qualname__}", kwargs
+        kwargs = {"staging": self.staging, "month": self.month, "due_at": self.due_at}
+        return f"{type(self).__module__}.{type(self).__qualname__}", {**kwargs, "poll_seconds": self.poll_seconds}
 
     async def run(self):
         due = datetime.fromisoformat(self.due_at)
         while True:
-            if Path(self.ready_path).exists():
+            if is_ready(Path(self.staging), DataMonth.parse(self.month)):
                 yield TriggerEvent({"status": "ready"})
                 return
             remaining = (due - pendulum.now("UTC")).total_seconds()
@@ -94,7 +94,7 @@ class DeadlineSensor(BaseOperator):
         if action == "wait":
             self.defer(
                 trigger=PackageReadyTrigger(
-                    str(staging / month.compact / READY), until.isoformat(), self.poll_interval.total_seconds()
+                    str(staging), str(month), until.isoformat(), self.poll_interval.total_seconds()
                 ),
                 method_name="execute_complete",
             )

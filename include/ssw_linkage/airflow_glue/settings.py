@@ -12,6 +12,7 @@
 | `ssw_risk_alert_time` | Variable | JST time of the risk alert (default 09:00) |
 | `ssw_final_alert_time` | Variable | JST time of the deadline-day alert (default 08:30) |
 | `ssw_first_month` | Variable | first data month the watchdog checks (default 2026-01) |
+| `ssw_build_grace_hours` | Variable | a dead run's build directory is removed after this many idle hours (default 6) |
 | `SSW_EXTRA_CLOSURES` | environment | extra government closure dates, ISO, comma-separated |
 """
 
@@ -64,3 +65,7 @@ def alert_sender() -> str:
 
 def first_month() -> DataMonth:
     return DataMonth.parse(Variable.get("ssw_first_month", default="2026-01"))
+
+
+def build_grace_seconds() -> float:
+    return float(Variable.get("ssw_build_grace_hours", default="6")) * 3600

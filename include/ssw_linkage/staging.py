@@ -1,0 +1,264 @@
+"""The staging directory: its layout, and the only code that creates, locks, moves or removes in it.
+
+    <staging>/                  the operator's directory: used as it is, its mode never changed
+      YYYYMM/                   a published package (0700; files 0600), READY written last
+      .build/YYYYMM-<run>/      a run's private build directory
+      .superseded/YYYYMM-<n>-<sha12>/   packages replaced on purpose (--replace), numbered
+      .damaged/YYYYMM-<n>/      published packages that failed verification, set aside
+      .alerts/                  the deadline-alert ledger
+      .locks/                   flock files: one per month, one for publishing
+
+Everything we create is 0700/0600 whatever the umask; a symlink anywhere inside staging is
+refused, never followed. Locks are ``flock`` locks, so a killed process never leaves one behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ssw_linkage.errors import StagingError
+from ssw_linkage.months import DataMonth
+
+log = logging.getLogger(__name__)
+
+READY = "READY"
+MANIFEST = "MANIFEST.JSON"
+BUILD, SUPERSEDED, DAMAGED, ALERTS, LOCKS = ".build", ".superseded", ".damaged", ".alerts", ".locks"
+CLI_RUN_PREFIX = "cli-"  # a CLI run holds its build's lock for its whole life
+DEFAULT_BUILD_GRACE_SECONDS = 6 * 3600
+
+
+def sha256_file(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _refuse_symlink(path: Path) -> None:
+    if path.is_symlink():
+        raise StagingError(f"{path} is a symbolic link; staging must hold only real files and directories")
+
+
+def _private_dir(path: Path) -> Path:
+    """Create ``path`` (one level) as 0700, or check the existing one is a real directory."""
+    _refuse_symlink(path)
+    try:
+        os.mkdir(path, 0o700)
+        os.chmod(path, 0o700)  # the umask may have taken bits away; never more than 0700
+    except FileExistsError:
+        if not path.is_dir():
+            raise StagingError(f"{path} exists and is not a directory") from None
+    return path
+
+
+def private_file(path: Path, encoding: str | None = None, append: bool = False):
+    """Open a new file (or append to our own) as 0600; refuses to follow a symlink."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | (os.O_APPEND if append else os.O_TRUNC)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as error:
+        if path.is_symlink():
+            raise StagingError(f"{path} is a symbolic link; refusing to write through it") from None
+        raise StagingError(f"cannot write {path}: {error.strerror}") from None
+    os.fchmod(fd, 0o600)
+    if encoding is None:
+        return open(fd, "wb")
+    return open(fd, "w", encoding=encoding, newline="")
+
+
+def fsync_tree(directory: Path) -> None:
+    """Flush every file in ``directory`` and the directory itself to disk."""
+    for path in directory.iterdir():
+        with open(path, "rb") as f:
+            os.fsync(f.fileno())
+    fsync_dir(directory)
+
+
+def fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary name, flush, rename over ``path``, flush the directory."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.unlink(missing_ok=True)
+    with private_file(temporary) as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    _refuse_symlink(path)
+    os.replace(temporary, path)
+    fsync_dir(path.parent)
+
+
+@contextmanager
+def _flock(path: Path, blocking: bool = True, shared: bool = False) -> Iterator[bool]:
+    """Hold a flock on ``path``; yields False at once if not ``blocking`` and it is taken."""
+    _refuse_symlink(path)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
+class Staging:
+    """One staging directory. The root must exist or be creatable; it is never chmod-ed if it exists."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def prepare(self) -> Staging:
+        """Create the root (and missing parents, 0700) if needed; check it is a writable directory."""
+        missing = []
+        parent = self.root
+        while not parent.exists() and not parent.is_symlink():
+            missing.append(parent)
+            parent = parent.parent
+        for path in reversed(missing):
+            _private_dir(path)
+        if not self.root.is_dir():
+            raise StagingError(f"staging {self.root} is not a directory")
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise StagingError(f"staging {self.root} is not writable by this user")
+        return self
+
+    def _own(self, name: str) -> Path:
+        return _private_dir(self.root / name)
+
+    # -- published packages -------------------------------------------------------------------
+    def package(self, month: DataMonth) -> Path:
+        path = self.root / month.compact
+        _refuse_symlink(path)
+        return path
+
+    def published_months(self) -> list[DataMonth]:
+        """Months whose package directory exists (ready or not), oldest first."""
+        months = []
+        for entry in self.root.iterdir() if self.root.is_dir() else ():
+            if len(entry.name) == 6 and entry.name.isdigit() and not entry.is_symlink():
+                months.append(DataMonth.parse(entry.name))
+        return sorted(months)
+
+    def is_ready(self, month: DataMonth) -> bool:
+        """READY is a real file holding the SHA-256 of the package's manifest."""
+        package = self.root / month.compact
+        ready, manifest = package / READY, package / MANIFEST
+        if package.is_symlink() or ready.is_symlink() or not ready.is_file() or not manifest.is_file():
+            return False
+        return ready.read_text(encoding="ascii", errors="replace").strip() == sha256_file(manifest)
+
+    def mark_ready(self, month: DataMonth) -> None:
+        package = self.package(month)
+        write_atomically(package / READY, (sha256_file(package / MANIFEST) + "\n").encode("ascii"))
+
+    def install(self, build: Path, month: DataMonth) -> Path:
+        """Move a finished build into place (flushed first) and mark it ready."""
+        fsync_tree(build)
+        final = self.package(month)
+        os.rename(build, final)
+        fsync_dir(self.root)
+        self.mark_ready(month)
+        return final
+
+    def _numbered(self, area: str, stem: str, suffix: str = "") -> Path:
+        directory = self._own(area)
+        n = 1 + sum(1 for p in directory.iterdir() if p.name.startswith(f"{stem}-"))
+        while (candidate := directory / f"{stem}-{n}{suffix}").exists():
+            n += 1
+        return candidate
+
+    def set_aside(self, month: DataMonth, damaged: bool) -> Path:
+        """Move the month's package to ``.superseded/`` (or ``.damaged/``) under a fresh name."""
+        package = self.package(month)
+        if damaged:
+            target = self._numbered(DAMAGED, month.compact)
+        else:
+            manifest = package / MANIFEST
+            digest = sha256_file(manifest)[:12] if manifest.is_file() else "incomplete"
+            target = self._numbered(SUPERSEDED, month.compact, f"-{digest}")
+        os.rename(package, target)
+        fsync_dir(self.root)
+        return target
+
+    # -- builds -------------------------------------------------------------------------------
+    def build(self, month: DataMonth, run_key: str) -> Path:
+        """The private build directory of one run of one month (created if missing)."""
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in run_key)
+        return _private_dir(self._own(BUILD) / f"{month.compact}-{safe}")
+
+    @contextmanager
+    def working_in(self, build: Path) -> Iterator[None]:
+        """Mark a build as in use (a shared flock on its lock file) while a process writes into it."""
+        with _flock(self._own(LOCKS) / f"build-{build.name}.lock", shared=True):
+            yield
+
+    def remove_dead_builds(
+        self, month: DataMonth | None = None, grace_seconds: float = DEFAULT_BUILD_GRACE_SECONDS, keep: str = ""
+    ) -> list[str]:
+        """Remove build directories nobody is working in: a CLI run's at once (it holds its lock for
+        its whole life), an Airflow run's once idle for ``grace_seconds`` (its tasks hold it in turn).
+        Returns the names removed."""
+        builds = self.root / BUILD
+        if not builds.is_dir():
+            return []
+        removed = []
+        for build in sorted(builds.iterdir()):
+            if build.name == keep or (month and not build.name.startswith(f"{month.compact}-")):
+                continue
+            _refuse_symlink(build)
+            run = build.name.partition("-")[2]
+            idle = time.time() - max((p.lstat().st_mtime for p in [build, *build.iterdir()]), default=0)
+            if not run.startswith(CLI_RUN_PREFIX) and idle < grace_seconds:
+                continue
+            lock = self._own(LOCKS) / f"build-{build.name}.lock"
+            with _flock(lock, blocking=False) as free:
+                if free:
+                    shutil.rmtree(build)
+                    lock.unlink(missing_ok=True)
+                    removed.append(build.name)
+        if removed:
+            log.warning("removed %d leftover build director(ies) of dead runs: %s", len(removed), removed)
+        return removed
+
+    def has_build(self, month: DataMonth) -> bool:
+        builds = self.root / BUILD
+        return builds.is_dir() and any(builds.glob(f"{month.compact}-*"))
+
+    # -- locks and alerts ---------------------------------------------------------------------
+    @contextmanager
+    def month_lock(self, month: DataMonth) -> Iterator[None]:
+        """Serialise runs of one month: a second run waits until the first has finished."""
+        path = self._own(LOCKS) / f"{month.compact}.lock"
+        with _flock(path, blocking=False) as free:
+            if free:
+                yield
+                return
+        log.warning("another run of %s is in progress; waiting for it to finish", month)
+        with _flock(path):
+            yield
+
+    @contextmanager
+    def publish_lock(self) -> Iterator[None]:
+        """Serialise publishing across months (carried-over rows depend on the other packages)."""
+        with _flock(self._own(LOCKS) / "publish.lock"):
+            yield
+
+    def alerts_dir(self) -> Path:
+        return self._own(ALERTS)
