@@ -244,7 +244,11 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--encoding", choices=sorted(package.ENCODINGS), default="cp932", help="CSV encoding (default: cp932)"
     )
-    run.add_argument("--replace", action="store_true", help="supersede a different published package (kept aside)")
+    run.add_argument(
+        "--replace",
+        action="store_true",
+        help="supersede a different published package (the old one goes to STAGING/.superseded/)",
+    )
 
     seed = command("seed", "create the source schema and load synthetic demo data", _seed)
     seed.add_argument("--source", required=True, help=source_help + " (an SQLite file is created)")

@@ -35,13 +35,13 @@ TABLES = (
 
 def connect(url: str | URL) -> Engine:
     """An engine for a source URL; ``postgres://`` and ``postgresql://`` use psycopg 3."""
-    parsed = parse_url(url)
+    parsed = _parse_url(url)
     if parsed.drivername in ("postgres", "postgresql"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return create_engine(parsed)
 
 
-def parse_url(url: str | URL) -> URL:
+def _parse_url(url: str | URL) -> URL:
     """A source URL, or UsageError for anything but an SQLite or PostgreSQL URL."""
     try:
         parsed = make_url(url)
@@ -59,7 +59,7 @@ def connect_existing(url: str | URL) -> Engine:
 
     An SQLite file is opened read-only, so a mistyped path is reported and never created.
     """
-    parsed = parse_url(url)
+    parsed = _parse_url(url)
     if parsed.get_backend_name() == "sqlite" and "uri" not in parsed.query:
         path = Path(parsed.database or ":memory:")
         if not path.is_file():
@@ -84,7 +84,7 @@ def existing_tables(engine: Engine) -> set[str]:
         with engine.connect() as conn:
             return set(TABLES) & set(inspect(conn).get_table_names())
     except DBAPIError as error:
-        raise unavailable(engine, error) from error
+        raise _unavailable(engine, error) from error
 
 
 def describe(engine: Engine) -> str:
@@ -95,7 +95,7 @@ def describe(engine: Engine) -> str:
     return f"PostgreSQL source {url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
 
 
-def unavailable(engine: Engine, error: DBAPIError) -> SourceUnavailable:
+def _unavailable(engine: Engine, error: DBAPIError) -> SourceUnavailable:
     """A one-line SourceUnavailable: where, and the driver's first line (connection facts, no row values)."""
     lines = str(error.orig).strip().splitlines() or [type(error.orig).__name__]
     return SourceUnavailable(f"{describe(engine)} unavailable: {lines[0]} (check the source URL and the database)")
@@ -202,4 +202,4 @@ def stream(
             result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(text(sql), dict(params))
             yield tuple(result.keys()), iter(result)
     except OperationalError as error:  # connection lost, database locked or gone: not a bug of ours
-        raise unavailable(engine, error) from error
+        raise _unavailable(engine, error) from error
