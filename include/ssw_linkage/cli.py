@@ -9,37 +9,98 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
+import traceback
 from datetime import datetime, timedelta
+from importlib.metadata import version
 from pathlib import Path
 
 from ssw_linkage import dictionary, errors, package, source, synthetic
 from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
 from ssw_linkage.months import JST, DataMonth
 
+FIRST_YEAR, LAST_YEAR = 2019, 2100  # the agreement's first year; a bound the calendar is sure to handle
+BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports `yes | head`
+
+EXIT_CODES = """exit codes:
+  0  done
+  1  missed: some data months have no published package
+  2  usage: a wrong argument or option; nothing was done
+  3  conflict: a different package is already published (rerun with --replace)
+  4  not ready: the data month is not over yet
+  5  source unavailable: the source database cannot be reached or holds no source schema
+  6  staging: the staging directory is missing, not a directory or not writable
+  7  integrity: counts do not reconcile; nothing was published
+141  the reader of the output went away (e.g. | head)
+Errors are one line on stderr; add --verbose for the traceback."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Argument errors become one UsageError line instead of argparse's usage block."""
+
+    def error(self, message: str):
+        raise errors.UsageError(f"{message} (see {self.prog} --help)")
+
 
 def _month(text: str) -> DataMonth:
     try:
-        return DataMonth.parse(text)
+        month = DataMonth.parse(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+    if not FIRST_YEAR <= month.year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"data month {month} is outside {FIRST_YEAR}-01..{LAST_YEAR}-12")
+    return month
 
 
 def _months(text: str) -> list[DataMonth]:
     first, _, last = text.partition(":")
-    return _month(first).until(_month(last or first))
+    first_month, last_month = _month(first), _month(last or first)
+    if first_month > last_month:
+        raise argparse.ArgumentTypeError(f"{first_month} comes after {last_month}: write FIRST:LAST")
+    return first_month.until(last_month)
+
+
+def _year(text: str) -> int:
+    year = int(text) if text.isdigit() else -1
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"not a year from {FIRST_YEAR} to {LAST_YEAR}: {text!r}")
+    return year
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {text!r}")
+    return int(text)
+
+
+def _share(text: str) -> float:
+    try:
+        share = float(text)
+    except ValueError:
+        share = -1.0
+    if not 0.0 <= share <= 1.0:
+        raise argparse.ArgumentTypeError(f"not a share from 0 to 1: {text!r}")
+    return share
+
+
+def _existing_staging(path: Path) -> None:
+    """Refuse to read a staging path that is missing or not a directory (a typo lists every month)."""
+    if path.exists() and not path.is_dir():
+        raise errors.StagingError(f"staging {path} is not a directory: check --staging")
+    if not path.is_dir():
+        raise errors.StagingError(f"no staging directory {path}: check --staging")
 
 
 def _run(args: argparse.Namespace) -> int:
+    engine = source.connect_existing(args.source)
     started = time.monotonic()
 
     def progress(item: int, rows: int) -> None:
         print(f"  item {item}: {rows:,} rows …", file=sys.stderr)
 
-    manifest = package.run_month(
-        source.connect(args.source), args.month, args.staging, args.encoding, args.replace, progress
-    )
+    manifest = package.run_month(engine, args.month, args.staging, args.encoding, args.replace, progress)
     print(f"data month {manifest['data_month']}  →  {args.staging / args.month.compact}")
     print(f"{'item':>4} {'extracted':>10} {'written':>10} {'quarantined':>12}  file")
     for row in manifest["items"]:
@@ -56,6 +117,14 @@ def _run(args: argparse.Namespace) -> int:
 
 def _seed(args: argparse.Namespace) -> int:
     engine = source.connect(args.source)
+    present = source.existing_tables(engine)
+    if present and args.if_empty:
+        print(f"{source.describe(engine)} already holds the source tables: left as it is")
+        return 0
+    if present and not args.drop_existing:
+        raise errors.UsageError(
+            f"{source.describe(engine)} already holds the source tables: add --drop-existing to replace them"
+        )
     if args.drop_existing:
         source.drop_schema(engine)
     report = synthetic.seed(
@@ -74,18 +143,22 @@ def _seed(args: argparse.Namespace) -> int:
 
 def _spec(args: argparse.Namespace) -> int:
     text = dictionary.render()
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
-    else:
+    if not args.output:
         sys.stdout.write(text)
+        return 0
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise errors.UsageError(
+            f"cannot write --output {args.output}: {error.strerror} (check the path; its directory must exist)"
+        ) from None
     return 0
 
 
 def _deadline(args: argparse.Namespace) -> int:
+    if (args.year is None) == (args.month is None):
+        raise errors.UsageError("give either a data month (YYYY-MM) or --year YYYY")
     calendar = GovernmentCalendar.from_environment()
-    if args.year is None and args.month is None:
-        print("error: give a data month (YYYY-MM) or --year YYYY", file=sys.stderr)
-        return 2
     months = [args.month] if args.month else DataMonth(args.year, 1).until(DataMonth(args.year, 12))
     print("対象月   翌月の最終業務日    提出期限")
     for month in months:
@@ -95,7 +168,16 @@ def _deadline(args: argparse.Namespace) -> int:
 
 
 def _missed(args: argparse.Namespace) -> int:
-    last = args.to or DataMonth.of(datetime.now(JST)).previous()
+    _existing_staging(args.staging)
+    finished = DataMonth.of(datetime.now(JST)).previous()
+    last = args.to or finished
+    for month in (args.first, last):
+        if month > finished:
+            raise errors.NotReady(
+                f"data month {month} is not over yet, so it cannot be missing: the last finished month is {finished}"
+            )
+    if args.first > last:
+        raise errors.UsageError(f"--from {args.first} comes after --to {last}: give the earlier month first")
     missing = package.missing_months(args.staging, args.first, last)
     if not missing:
         print(f"every data month from {args.first} to {last} has a published package")
@@ -126,47 +208,80 @@ def _runs(months: list[DataMonth]) -> list[list[DataMonth]]:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ssw-linkage", description=__doc__.splitlines()[0])
-    sub = p.add_subparsers(dest="command", required=True)
+    p = _Parser(
+        prog="ssw-linkage",
+        description=__doc__.splitlines()[0],
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {version('ssw-linkage')}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="store_true", help="log progress, and show the traceback of an error")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="extract, validate and publish one data month")
-    run.add_argument("--month", type=_month, required=True, help="data month, YYYY-MM")
-    run.add_argument("--source", required=True, help="source database URL (sqlite:///… or postgresql://…)")
-    run.add_argument("--staging", type=Path, required=True, help="staging directory")
-    run.add_argument("--encoding", choices=sorted(package.ENCODINGS), default="cp932")
-    run.add_argument("--replace", action="store_true", help="supersede a different published package")
-    run.set_defaults(func=_run)
+    def command(name: str, summary: str, func) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=summary, description=summary, parents=[common])
+        cmd.set_defaults(func=func)
+        return cmd
 
-    seed = sub.add_parser("seed", help="create the source schema and load synthetic demo data")
-    seed.add_argument("--source", required=True)
-    seed.add_argument("--months", type=_months, required=True, help="YYYY-MM or YYYY-MM:YYYY-MM")
-    seed.add_argument("--events", type=int, default=5_000)
-    seed.add_argument("--seed", type=int, default=20190619)
-    seed.add_argument("--bad-rate", type=float, default=0.0, help="share of stories given one bad record")
-    seed.add_argument("--drop-existing", action="store_true", help="drop the source tables first")
-    seed.set_defaults(func=_seed)
+    source_help = "source database URL: sqlite:///path/to/source.db or postgresql://user@host:port/db"
+    run = command("run", "extract, validate and publish one data month (exactly what the DAG runs)", _run)
+    run.add_argument("--month", type=_month, required=True, help="data month, YYYY-MM; it must be over")
+    run.add_argument("--source", required=True, help=source_help + " (must hold the source tables)")
+    run.add_argument("--staging", type=Path, required=True, help="staging directory (created if missing)")
+    run.add_argument(
+        "--encoding", choices=sorted(package.ENCODINGS), default="cp932", help="CSV encoding (default: cp932)"
+    )
+    run.add_argument(
+        "--replace",
+        action="store_true",
+        help="supersede a different published package (the old one goes to STAGING/.superseded/)",
+    )
 
-    spec = sub.add_parser("spec", help="print the data dictionary (Markdown)")
-    spec.add_argument("--output", type=Path)
-    spec.set_defaults(func=_spec)
-    missed = sub.add_parser("missed", help="list data months with no published package, and how to backfill them")
-    missed.add_argument("--staging", type=Path, required=True)
+    seed = command("seed", "create the source schema and load synthetic demo data", _seed)
+    seed.add_argument("--source", required=True, help=source_help + " (an SQLite file is created)")
+    seed.add_argument(
+        "--months", type=_months, required=True, help="data months the events fall in: YYYY-MM or YYYY-MM:YYYY-MM"
+    )
+    seed.add_argument("--events", type=_positive, default=5_000, help="about how many events (default: 5000)")
+    seed.add_argument("--seed", type=int, default=20190619, help="random seed: the same seed gives the same data")
+    seed.add_argument("--bad-rate", type=_share, default=0.0, help="share (0..1) of stories given one bad record")
+    existing = seed.add_mutually_exclusive_group()
+    existing.add_argument("--drop-existing", action="store_true", help="drop the source tables first")
+    existing.add_argument("--if-empty", action="store_true", help="do nothing (exit 0) if the source tables exist")
+
+    spec = command("spec", "print the data dictionary (Markdown)", _spec)
+    spec.add_argument("--output", type=Path, help="write it to this file instead of standard output")
+
+    missed = command("missed", "list finished data months with no published package, and how to backfill them", _missed)
+    missed.epilog = "exit 0 when every month has a package, 1 when some are missing (listed)"
+    missed.add_argument("--staging", type=Path, required=True, help="staging directory (must exist)")
     missed.add_argument("--from", dest="first", type=_month, required=True, help="first data month to check")
     missed.add_argument("--to", type=_month, help="last data month to check (default: last month)")
-    missed.set_defaults(func=_missed)
 
-    deadline = sub.add_parser("deadline", help="the delivery deadline of a data month, or a year's table")
+    deadline = command("deadline", "the delivery deadline of a data month, or a year's table", _deadline)
     deadline.add_argument("month", nargs="?", type=_month, help="data month, YYYY-MM")
-    deadline.add_argument("--year", type=int, help="print every data month of this year")
-    deadline.set_defaults(func=_deadline)
+    deadline.add_argument("--year", type=_year, help="print every data month of this year instead")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    args = parser().parse_args(argv)
+    """Run one command; a failure is one line on stderr and the exit code of its class."""
+    args = None
     try:
-        return args.func(args)
-    except errors.PackageConflict as error:
+        args = parser().parse_args(argv)
+        logging.basicConfig(
+            level=logging.INFO if args.verbose else logging.WARNING,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except errors.SswError as error:
+        if args is not None and args.verbose:
+            traceback.print_exc()
         print(f"error: {error}", file=sys.stderr)
-        return 3
+        return error.exit_code
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to say to a closed pipe
+        return BROKEN_PIPE

@@ -115,7 +115,7 @@ class AlertLedger:
         self.staging = Staging(staging)
 
     def _marker(self, month: DataMonth, level: Level) -> Path:
-        return self.staging.alerts_dir() / f"{month.compact}-{level.value}"
+        return self.staging.prepare().alerts_dir() / f"{month.compact}-{level.value}"
 
     def claim(self, month: DataMonth, level: Level) -> bool:
         try:

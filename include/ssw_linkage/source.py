@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
-from sqlalchemy import Engine, TextClause, bindparam, create_engine, make_url, text
+from sqlalchemy import URL, Engine, TextClause, bindparam, create_engine, inspect, make_url, text
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
+from ssw_linkage.errors import SourceUnavailable, UsageError
 from ssw_linkage.months import DataMonth
 from ssw_linkage.spec import SQL_DIR
 
@@ -29,12 +33,72 @@ TABLES = (
 )
 
 
-def connect(url: str) -> Engine:
+def connect(url: str | URL) -> Engine:
     """An engine for a source URL; ``postgres://`` and ``postgresql://`` use psycopg 3."""
-    parsed = make_url(url)
+    parsed = _parse_url(url)
     if parsed.drivername in ("postgres", "postgresql"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return create_engine(parsed)
+
+
+def _parse_url(url: str | URL) -> URL:
+    """A source URL, or UsageError for anything but an SQLite or PostgreSQL URL."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        parsed = None
+    if parsed is None or parsed.get_backend_name() not in ("sqlite", "postgres", "postgresql"):
+        raise UsageError(
+            "the source is not a database URL: write sqlite:///path/to/source.db or postgresql://user@host:port/db"
+        )
+    return parsed
+
+
+def connect_existing(url: str | URL) -> Engine:
+    """An engine on a source that already holds the source tables, else SourceUnavailable.
+
+    An SQLite file is opened read-only, so a mistyped path is reported and never created.
+    """
+    parsed = _parse_url(url)
+    if parsed.get_backend_name() == "sqlite" and "uri" not in parsed.query:
+        path = Path(parsed.database or ":memory:")
+        if not path.is_file():
+            raise SourceUnavailable(f"no SQLite source file {path}: check the URL, or seed it first")
+        parsed = parsed.set(database=f"file:{quote(str(path.resolve()))}").update_query_dict(
+            {"mode": "ro", "uri": "true"}
+        )
+    elif parsed.get_backend_name() != "sqlite" and "connect_timeout" not in parsed.query:
+        parsed = parsed.update_query_dict({"connect_timeout": "10"})  # seconds; libpq waits forever by default
+    engine = connect(parsed)
+    missing = set(TABLES) - existing_tables(engine)
+    if missing:
+        raise SourceUnavailable(
+            f"{describe(engine)} does not hold the source schema (no table {min(missing)}): check the URL, or seed it"
+        )
+    return engine
+
+
+def existing_tables(engine: Engine) -> set[str]:
+    """Which of the source tables exist; SourceUnavailable if the database cannot be reached."""
+    try:
+        with engine.connect() as conn:
+            return set(TABLES) & set(inspect(conn).get_table_names())
+    except DBAPIError as error:
+        raise _unavailable(engine, error) from error
+
+
+def describe(engine: Engine) -> str:
+    """Where the source is, without credentials: the SQLite file or PostgreSQL host:port/database."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite source {unquote((url.database or ':memory:').removeprefix('file:'))}"
+    return f"PostgreSQL source {url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+
+
+def _unavailable(engine: Engine, error: DBAPIError) -> SourceUnavailable:
+    """A one-line SourceUnavailable: where, and the driver's first line (connection facts, no row values)."""
+    lines = str(error.orig).strip().splitlines() or [type(error.orig).__name__]
+    return SourceUnavailable(f"{describe(engine)} unavailable: {lines[0]} (check the source URL and the database)")
 
 
 def bind_timestamp(engine: Engine, moment: datetime) -> datetime | str:
@@ -149,8 +213,11 @@ def stream(
     engine: Engine, sql: str, params: Mapping[str, Any], batch_size: int = 5_000
 ) -> Iterator[tuple[tuple[str, ...], Iterator[Sequence[Any]]]]:
     """Run a query and give (column keys, rows); rows arrive in batches, never all at once."""
-    with engine.connect() as conn:
-        result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(
-            item_query(sql), dict(params)
-        )
-        yield tuple(result.keys()), iter(result)
+    try:
+        with engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(
+                item_query(sql), dict(params)
+            )
+            yield tuple(result.keys()), iter(result)
+    except OperationalError as error:  # connection lost, database locked or gone: not a bug of ours
+        raise _unavailable(engine, error) from error

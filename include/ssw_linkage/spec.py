@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
 from ssw_linkage import reference, validators
 
 SPEC_VERSION = "1.0.0"
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SQL_DIR = files("ssw_linkage.sql")  # include/sql, shipped inside the wheel (see pyproject.toml)
 
 
 @dataclass(frozen=True)

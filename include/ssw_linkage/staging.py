@@ -55,6 +55,8 @@ def _private_dir(path: Path) -> Path:
     except FileExistsError:
         if not path.is_dir():
             raise StagingError(f"{path} exists and is not a directory") from None
+    except OSError as error:
+        raise StagingError(f"cannot create {path}: {error.strerror}") from None
     return path
 
 
@@ -131,12 +133,16 @@ class Staging:
         while not parent.exists() and not parent.is_symlink():
             missing.append(parent)
             parent = parent.parent
-        for path in reversed(missing):
-            _private_dir(path)
+        hint = "check --staging (or the ssw_staging_dir Variable)"
+        try:
+            for path in reversed(missing):
+                _private_dir(path)
+        except StagingError as error:
+            raise StagingError(f"staging {self.root} cannot be created ({error}): {hint}") from None
         if not self.root.is_dir():
-            raise StagingError(f"staging {self.root} is not a directory")
+            raise StagingError(f"staging {self.root} is not a directory: {hint}")
         if not os.access(self.root, os.W_OK | os.X_OK):
-            raise StagingError(f"staging {self.root} is not writable by this user")
+            raise StagingError(f"staging {self.root} is not writable by this user: {hint}")
         return self
 
     def _own(self, name: str) -> Path:
