@@ -2,9 +2,10 @@
 
     .venv/bin/python benchmarks/kill_trials.py --trials 31 --events 20000
 
-Each trial starts a run into its own staging directory, kills it after a random delay (half the
-trials anywhere in the run, half in its last fifth, where publishing happens), looks at what the kill
-left, reruns, and compares the rerun's package byte for byte with an undisturbed run's. A bad state
+Each trial starts a run into its own staging directory and kills it: a third of the trials after a
+random delay anywhere in the run, a third in its last fifth, a third the moment the package directory
+appears (between the rename and READY, the narrowest window). It looks at what the kill left,
+reruns, and compares the rerun's package byte for byte with an undisturbed run's. A bad state
 is a READY that vouches for something it should not: a READY present but not holding the manifest's
 SHA-256, or a package called ready whose files do not match its manifest. Not part of ``make test``.
 """
@@ -76,10 +77,14 @@ def main() -> int:
         states, identical, rerun_failed = Counter(), 0, 0
         for trial in range(args.trials):
             staging = work / f"trial{trial:03d}"
-            delay = rng.uniform(0, duration) if trial % 2 == 0 else rng.uniform(0.8 * duration, 1.05 * duration)
-            run = _run(url, staging)
-            time.sleep(delay)
+            run, began = _run(url, staging), time.monotonic()
+            if trial % 3 == 2:
+                while run.poll() is None and not (staging / MONTH.compact).exists():
+                    time.sleep(0.0005)
+            else:
+                time.sleep(rng.uniform(0, duration) if trial % 3 == 0 else rng.uniform(0.8, 1.05) * duration)
             run.send_signal(signal.SIGKILL)
+            delay = time.monotonic() - began
             run.wait()
             state = _state(staging) if staging.exists() else "nothing_created"
             states[state] += 1
