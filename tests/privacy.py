@@ -11,7 +11,7 @@ def personal_values(url: str, min_length: int = 6) -> set[str]:
     """Every name, card number, birth date and address in the source (long enough to search for)."""
     engine = source.connect(url)
     queries = (
-        "SELECT name_roman, name_kanji, birth_date FROM persons",
+        "SELECT name_roman, name_kanji, birth_date FROM person_particulars",
         "SELECT card_number, card_number, card_number FROM residence_cards",
         "SELECT address, address, address FROM residence_notifications",
     )
