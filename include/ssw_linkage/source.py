@@ -173,9 +173,9 @@ def _load(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[S
                 count += 1
         return count
     # Identifiers come from TABLES and the generator's column lists, never from input.
-    insert_sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608
+    insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608
     cursor = raw.cursor()
-    cursor.executemany(insert_sql, ([_sqlite_value(v) for v in row] for row in rows))
+    cursor.executemany(insert, ([_sqlite_value(v) for v in row] for row in rows))
     return cursor.rowcount
 
 

@@ -76,7 +76,7 @@ def test_both_databases_refuse(src, values):
 
 @pytest.mark.parametrize(
     "recorded",
-    ["2026-05-31 20:00:00+09:00", "2026-05-31T11:00:00+00:00", "2026-05-31 11:00:00", "2026-02-30 11:00:00+00:00"],
+    ["2026-05-31 20:00:00+09:00", "2026-05-31T11:00:00+00:00", "2026-02-30 11:00:00+00:00"],
 )
 def test_a_timestamp_in_another_form_is_refused_on_sqlite_and_normalised_on_postgresql(src, recorded):
     """Text comparison on SQLite put such a row in June; PostgreSQL's timestamptz reads it as an instant."""
