@@ -10,8 +10,12 @@ from ssw_linkage import source
 def personal_values(url: str, min_length: int = 6) -> set[str]:
     """Every name, card number, birth date and address in the source (long enough to search for)."""
     engine = source.connect(url)
+    # A birth date after the source's first permission (a child born in Japan) falls in the months that runs
+    # name themselves (logical dates, windows) and cannot be told from them: only earlier ones are searched.
     queries = (
-        "SELECT name_roman, name_kanji, birth_date FROM persons",
+        "SELECT name_roman, name_kanji, NULL FROM person_particulars",
+        "SELECT birth_date, NULL, NULL FROM person_particulars "
+        "WHERE birth_date < (SELECT MIN(permitted_on) FROM status_permissions)",
         "SELECT card_number, card_number, card_number FROM residence_cards",
         "SELECT address, address, address FROM residence_notifications",
     )

@@ -10,8 +10,11 @@ from sqlalchemy import Engine
 from ssw_linkage import source
 from ssw_linkage.months import JST, DataMonth
 from ssw_linkage.spec import item
-from ssw_linkage.synthetic import COLUMNS
+from ssw_linkage.synthetic import COLUMNS, PERMISSION_CARDS
 from ssw_linkage.validators import corporate_check_digit
+
+KNOWN_SINCE = date(2000, 1, 1)  # by default a person's particulars take effect long before any test's events
+PARTICULARS = ("name", "kanji", "birth", "sex", "nationality")  # person_particulars' columns, as keywords
 
 
 def jst(day: date, hour: int = 12, minute: int = 0) -> datetime:
@@ -23,6 +26,7 @@ class SourceBuilder:
         self.engine = engine
         self.ids: Counter = Counter()
         self.rows: dict[str, list[list]] = {t: [] for t in COLUMNS}
+        self.current: dict[int, dict] = {}  # each person's latest particulars
         source.create_schema(engine)
         base = "700001205000"
         self.employer_id = self._add(
@@ -40,9 +44,33 @@ class SourceBuilder:
         return self.ids[table]
 
     def person(
-        self, name: str = "NGUYEN VAN TEST", birth: date = date(1995, 4, 1), nationality: str = "ベトナム"
+        self,
+        name: str | None = "NGUYEN VAN TEST",
+        birth: date | None = date(1995, 4, 1),
+        nationality: str | None = "ベトナム",
+        *,
+        kanji: str | None = None,
+        sex: str | None = "M",
+        since: date = KNOWN_SINCE,
+        recorded: datetime | None = None,
     ) -> int:
-        return self._add("persons", name, None, birth, "M", nationality)
+        """A person and their particulars, in force from ``since``."""
+        person = self._add("persons")
+        self.current[person] = {"name": name, "kanji": kanji, "birth": birth, "sex": sex, "nationality": nationality}
+        self._particulars(person, since, recorded)
+        return person
+
+    def particulars(self, person: int, on: date, recorded: datetime | None = None, **changes) -> int:
+        """A change of particulars (19条の10) taking effect on ``on``; keywords as ``person``'s, e.g. name=…"""
+        unknown = set(changes) - set(PARTICULARS)
+        if unknown:
+            raise TypeError(f"not a particular: {sorted(unknown)}")
+        self.current[person] = {**self.current[person], **changes}
+        return self._particulars(person, on, recorded)
+
+    def _particulars(self, person: int, on: date, recorded: datetime | None) -> int:
+        values = [self.current[person][k] for k in PARTICULARS]
+        return self._add("person_particulars", person, *values, on, recorded or jst(on))
 
     def card(
         self,
@@ -66,8 +94,9 @@ class SourceBuilder:
         field: str | None = "介護",
         principal: int | None = None,
         relationship: str | None = None,
+        period: int | None = 12,
     ) -> int:
-        card = self.card(person, on, "landing" if kind == "landing" else "status_permission", recorded)
+        card = self.card(person, on, PERMISSION_CARDS[kind], recorded)
         ssw = status.startswith("SSW")
         return self._add(
             "status_permissions",
@@ -75,8 +104,8 @@ class SourceBuilder:
             kind,
             status,
             field if ssw else None,
-            12,
-            date(on.year + 1, on.month, 1),
+            period,
+            date(on.year + 1, on.month, 1) if period else None,
             self.employer_id if ssw else None,
             principal,
             relationship,
@@ -96,13 +125,19 @@ class SourceBuilder:
         )
 
     def load(self) -> None:
-        for table, columns in COLUMNS.items():
-            if self.rows[table]:
-                source.bulk_load(self.engine, table, columns, self.rows[table])
-            self.rows[table] = []
+        with source.bulk_loading(self.engine) as load:
+            for table, columns in COLUMNS.items():
+                if self.rows[table]:
+                    load(table, columns, self.rows[table])
+                self.rows[table] = []
 
 
 def record_ids(engine: Engine, item_number: int, month: DataMonth) -> list[str]:
     """The record ids an item's SQL selects for a month, in output order."""
-    with source.stream(engine, item(item_number).sql, source.window_params(engine, month)) as (_, rows):
-        return [row[0] for row in rows]
+    return [row["record_id"] for row in item_rows(engine, item_number, month)]
+
+
+def item_rows(engine: Engine, item_number: int, month: DataMonth) -> list[dict]:
+    """The rows an item's SQL selects for a month, as dicts by column key, in output order."""
+    with source.stream(engine, item(item_number).sql, source.window_params(engine, month)) as (keys, rows):
+        return [dict(zip(keys, row)) for row in rows]

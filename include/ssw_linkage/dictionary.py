@@ -5,6 +5,30 @@ from __future__ import annotations
 from ssw_linkage.package import ENCODINGS, MANIFEST, QUARANTINE
 from ssw_linkage.spec import ITEMS, SPEC_VERSION, Column
 
+# Readings of the agreement and the law that the extraction depends on, with their reasons.
+DECISIONS = (
+    "**Statuses of residence.** The source holds all 29 statuses of 入管法 別表第一・第二 as reference data "
+    "(`reference/statuses.csv`). 高度専門職, 特定技能 and 技能実習 are held by 号, and 技能実習 also by イ/ロ "
+    "(企業単独型/団体監理型), because the residence card and ISA's statistics record them so and a coarser code "
+    "cannot be split again; a status column therefore reads e.g. `技能実習2号ロ`. Only 特定技能1号・2号 are 特定技能.",
+    "**Permission kinds.** 上陸許可, 在留資格変更許可 (20条), 在留期間更新許可 (21条), 永住許可 (22条) and "
+    "在留資格取得許可 (22条の2; 22条の3 applies the same procedure to those landed for temporary refuge, so it is "
+    "the same kind).",
+    "**Item 4 is 20条 only.** Its words are 「他の在留資格への在留資格変更許可」: 在留資格変更許可 is the permission "
+    "of 入管法20条, whose 2項 ただし書 sends a change to 永住者 to 22条, a separate application decided as 永住許可. "
+    "The agreement uses the law's terms (items 3 and 8 cite 20条). A 特定技能 holder's 永住許可 is therefore in no "
+    "item. If MHLW should hear of it, that is a 疑義 for 協議 under section 2 of the agreement; the change is one "
+    "line of `item4_change_from_ssw.sql`.",
+    "**Acquisition (22条の2) is in no item.** Items 1 and 7 name 上陸許可, item 3 names 20条・21条, item 8 20条: "
+    "a child born in Japan who acquires 家族滞在 under a 特定技能 parent is not item 7.",
+    "**Dependants (items 7, 8).** A permission naming no principal (本体者) is not a dependant's event and is not "
+    "selected: most 20条 特定活動 changes have none. A principal who exists but whose status or particulars are not "
+    "known by the window end keeps the row, which is quarantined (the principal columns are required).",
+    "**Particulars as of the event.** Name, birth date, sex and nationality (changed under 19条の10) are those in "
+    "force on the event date as recorded before the window end: an old card shows the name it was issued under, "
+    "and a month rerun later gives the same rows.",
+)
+
 
 def _rule(column: Column) -> str:
     return f"`{column.rule.name}`: {column.rule.description}" if column.rule else ""
@@ -22,6 +46,10 @@ def render() -> str:
         "",
         "A row breaking any rule below is not written: it is listed in the quarantine file with its item, "
         "record id and the `column:rule` names it broke (never the values).",
+        "",
+        "## Decisions",
+        "",
+        *(f"- {decision}" for decision in DECISIONS),
         "",
     ]
     for item in ITEMS:

@@ -1,4 +1,4 @@
-"""Reference lists kept as data (reference/*.csv), not code: fields change by cabinet decision."""
+"""Reference lists kept as data (reference/*.csv), not code: fields change by cabinet decision, statuses by law."""
 
 from __future__ import annotations
 
@@ -43,3 +43,8 @@ def ssw_fields() -> dict[str, SswField]:
 @cache
 def nationalities() -> frozenset[str]:
     return frozenset(r["name_ja"] for r in _rows("nationalities.csv"))
+
+
+def statuses() -> list[dict[str, str | int]]:
+    """Every status of residence (在留資格, 入管法 別表第一・第二) as rows of the source's ``statuses`` table."""
+    return [{**r, "is_ssw": int(r["is_ssw"])} for r in _rows("statuses.csv")]

@@ -1,31 +1,37 @@
 """The source database (ISA's residence-management stand-in): connect, create, bulk-load, stream.
 
-SQLite is the embedded default; PostgreSQL (psycopg 3) is production. Timestamps on SQLite are
-UTC text in one fixed format so that text comparison orders them (see include/sql/schema).
+SQLite is the embedded default; PostgreSQL (psycopg 3) is production. Both enforce the same schema:
+foreign keys (turned on for every SQLite connection), NOT NULL keys, and on SQLite one text form for
+dates and for timestamps (UTC), so that text comparison orders them (see include/sql/schema).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from sqlalchemy import URL, Engine, TextClause, bindparam, create_engine, inspect, make_url, text
+from sqlalchemy import URL, Connection, Engine, TextClause, bindparam, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
+from ssw_linkage import reference
 from ssw_linkage.errors import SourceUnavailable, UsageError
 from ssw_linkage.months import DataMonth
 from ssw_linkage.spec import SQL_DIR
 
 SCHEMA_FILE = SQL_DIR / "schema" / "source.sql"
-TABLES = (
+SQLITE_SCHEMA_FILE = SQL_DIR / "schema" / "source_sqlite.sql"
+TABLES = (  # parents before children
     "statuses",
+    "permission_kinds",
     "card_issue_reasons",
     "employers",
     "persons",
+    "person_particulars",
     "residence_cards",
     "status_permissions",
     "departures",
@@ -38,7 +44,18 @@ def connect(url: str | URL) -> Engine:
     parsed = _parse_url(url)
     if parsed.drivername in ("postgres", "postgresql"):
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed)
+    return with_foreign_keys(create_engine(parsed))
+
+
+def with_foreign_keys(engine: Engine) -> Engine:
+    """Make every SQLite connection of ``engine`` enforce foreign keys (SQLite's default is not to)."""
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _foreign_keys_on)
+    return engine
+
+
+def _foreign_keys_on(dbapi_connection, _connection_record) -> None:
+    dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
 
 def _parse_url(url: str | URL) -> URL:
@@ -105,14 +122,16 @@ def bind_timestamp(engine: Engine, moment: datetime) -> datetime | str:
     """A timezone-aware datetime as the source stores it."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime: source timestamps are timezone-aware")
-    if engine.dialect.name == "sqlite":
-        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
-    return moment
+    return _utc_text(moment) if engine.dialect.name == "sqlite" else moment
 
 
-def _sqlite_value(engine: Engine, value: Any) -> Any:
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
+
+
+def _sqlite_value(value: Any) -> Any:
     if isinstance(value, datetime):
-        return bind_timestamp(engine, value)
+        return _utc_text(value)
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -140,10 +159,20 @@ def item_query(sql: str) -> TextClause:
 
 def create_schema(engine: Engine) -> None:
     """Create the source tables and reference rows (fails if they exist)."""
-    statements = [s for s in SCHEMA_FILE.read_text(encoding="utf-8").split(";\n") if s.strip()]
     with engine.begin() as conn:
-        for statement in statements:
-            conn.exec_driver_sql(statement)
+        _create_schema(conn)
+
+
+def _statements(path: Path) -> list[str]:
+    return [s for s in path.read_text(encoding="utf-8").split(";\n") if s.strip()]
+
+
+def _create_schema(conn: Connection) -> None:
+    files = [SCHEMA_FILE, SQLITE_SCHEMA_FILE] if conn.dialect.name == "sqlite" else [SCHEMA_FILE]
+    for statement in (s for path in files for s in _statements(path)):
+        conn.exec_driver_sql(statement)
+    statuses = reference.statuses()
+    _load(conn, "statuses", tuple(statuses[0]), [tuple(row.values()) for row in statuses])
 
 
 def drop_schema(engine: Engine) -> None:
@@ -152,60 +181,65 @@ def drop_schema(engine: Engine) -> None:
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")  # names from TABLES only
 
 
+Load = Callable[[str, Sequence[str], Iterable[Sequence[Any]]], int]
+
+
+@contextmanager
+def bulk_loading(engine: Engine, create: bool = False, foreign_keys_at_end: bool = False) -> Iterator[Load]:
+    """One transaction on one connection for a bulk load, committed only at the end, so that a failure
+    or a kill (even ``kill -9``) leaves nothing behind: with ``create``, not even the tables. Gives
+    ``load(table, columns, rows) -> count``: COPY on PostgreSQL, one executemany on SQLite.
+
+    With ``foreign_keys_at_end`` on PostgreSQL the foreign keys are dropped for the load and added back
+    in the same transaction, which checks every row in one pass (half the load time at a million rows).
+    """
+    with engine.begin() as conn:
+        if create:
+            _create_schema(conn)
+        keys = _drop_foreign_keys(conn) if foreign_keys_at_end and conn.dialect.name == "postgresql" else []
+        yield partial(_load, conn)
+        for table, name, definition in keys:
+            conn.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
 def bulk_load(engine: Engine, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Load rows fast: COPY on PostgreSQL, one executemany in one transaction on SQLite."""
+    """Load rows into one table in one transaction."""
+    with bulk_loading(engine) as load:
+        return load(table, columns, rows)
+
+
+def _drop_foreign_keys(conn: Connection) -> list[tuple[str, str, str]]:
+    query = text(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace ORDER BY conname"
+    )
+    keys = [tuple(row) for row in conn.execute(query)]
+    for table, name, _ in keys:
+        conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')  # names from the catalog
+    return keys
+
+
+def _load(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     if table not in TABLES:
         raise ValueError(f"unknown source table {table!r}")
-    if engine.dialect.name == "postgresql":
+    raw = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
         from psycopg import sql
 
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
         count = 0
-        raw = engine.raw_connection()
-        try:
-            with raw.cursor() as cursor, cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-            raw.commit()
-        finally:
-            raw.close()
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
         return count
     # Identifiers come from TABLES and the generator's column lists, never from input.
     insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.executemany(insert, ([_sqlite_value(engine, v) for v in row] for row in rows))
-        count = cursor.rowcount
-        raw.commit()
-    finally:
-        raw.close()
-    return count
-
-
-@contextmanager
-def foreign_keys_checked_at_end(engine: Engine) -> Iterator[None]:
-    """On PostgreSQL, drop the source tables' foreign keys for a bulk load and add them back after it,
-    which checks every row in one pass (half the load time at a million rows). No-op on SQLite,
-    which does not enforce foreign keys by default."""
-    if engine.dialect.name != "postgresql":
-        yield
-        return
-    query = text(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE contype = 'f' AND connamespace = current_schema()::regnamespace ORDER BY conname"
-    )
-    with engine.begin() as conn:
-        keys = [tuple(row) for row in conn.execute(query)]
-        for table, name, _ in keys:
-            conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')  # names from the catalog
-    yield
-    with engine.begin() as conn:
-        for table, name, definition in keys:
-            conn.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    cursor = raw.cursor()
+    cursor.executemany(insert, ([_sqlite_value(v) for v in row] for row in rows))
+    return cursor.rowcount
 
 
 @contextmanager

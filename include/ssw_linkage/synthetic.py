@@ -2,8 +2,10 @@
 
 Each person gets a short story (a landing, a 技能実習→特定技能 change, an extension, a move, a
 departure with or without re-entry, dependants …) whose main event falls in the requested
-months, with a backstory before it. Rows go to the database in chunks (COPY on PostgreSQL), so
-memory stays bounded at two million events.
+months, with a backstory before it. Stays are lawful: every event falls within a period of stay,
+extended (21条) shortly before it ends; a permission and its card are recorded together, before
+the stay it replaces ends. Rows go to the database in chunks (COPY on PostgreSQL) within one
+transaction, so memory stays bounded at two million events and a killed seed leaves nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ from ssw_linkage.validators import corporate_check_digit
 
 COLUMNS = {
     "employers": ("employer_id", "name", "address", "corporate_number", "phone", "representative"),
-    "persons": ("person_id", "name_roman", "name_kanji", "birth_date", "sex", "nationality"),
+    "persons": ("person_id",),
+    "person_particulars": (
+        "particulars_id", "person_id", "name_roman", "name_kanji", "birth_date", "sex", "nationality",
+        "effective_on", "recorded_at",
+    ),
     "residence_cards": (
         "card_id", "person_id", "card_number", "issued_on", "reason_code", "previous_card_id", "recorded_at",
     ),
@@ -39,6 +45,15 @@ COLUMNS = {
     ),
 }
 EVENT_TABLES = ("residence_cards", "status_permissions", "departures", "residence_notifications")
+# The card issued with each kind of permission (card_issue_reasons).
+PERMISSION_CARDS = {
+    "landing": "landing", "change": "status_permission", "extension": "status_permission",
+    "permanent_residence": "permanent_residence", "acquisition": "acquisition",
+}
+TITP_STATUSES = ("TITP1_I", "TITP1_RO", "TITP2_I", "TITP2_RO", "TITP3_I", "TITP3_RO")
+# Periods of stay (months) a permission may give; 永住者 has none.
+PERIODS = {"SSW1": (12, 12, 6, 4), "SSW2": (36, 12, 6), "PERMANENT": (), **dict.fromkeys(TITP_STATUSES, (12,))}
+OTHER_PERIODS = (12, 36, 6)
 SSW_START = date(2019, 4, 1)
 MIDNIGHT = time(0)
 CHUNK_EVENTS = 50_000
@@ -68,14 +83,20 @@ class SeedReport:
 @dataclass
 class _Resident:
     person_id: int
-    row: list
+    particulars: list[list]  # person_particulars rows, oldest first
     cards: list[list] = field(default_factory=list)
     permissions: list[list] = field(default_factory=list)
     card_id: int | None = None
     status: str | None = None
     ssw_field: str | None = None
     employer_id: int | None = None
+    expires: date | None = None  # the end of the stay in force
+    last_day: date = date.min  # the latest event so far
     address: tuple[str, str] | None = None
+
+    @property
+    def nationality(self) -> str:
+        return self.particulars[-1][6]
 
 
 class _Generator:
@@ -104,20 +125,22 @@ class _Generator:
         base = f"{self.rng.randrange(10**12):012d}"
         return f"{corporate_check_digit(base)}{base}"
 
-    def _recorded(self, day: date) -> datetime:
-        """When a legal event was entered: mostly the same day, sometimes days or weeks late; in office
-        hours, now and then just before midnight (which exercises the JST month boundary)."""
+    def _recorded(self, day: date, by: date | None = None) -> datetime:
+        """When a legal event was entered: mostly the same day, sometimes days or weeks late, but never after
+        ``by``; in office hours, now and then just before midnight (which exercises the JST month boundary)."""
         r = self.rng.random
         roll = r()
         lag = 0 if roll < 0.65 else 1 + int(r() * 7) if roll < 0.95 else 20 + int(r() * 26)
+        if by is not None:
+            lag = min(lag, max((by - day).days, 0))
         start, span = (23 * 3600, 3600) if r() < 0.02 else (8 * 3600, 12 * 3600)
         return datetime.combine(day, MIDNIGHT, tzinfo=JST) + timedelta(days=lag, seconds=start + int(r() * span))
 
     def _anchor(self) -> date:
         return self.first + timedelta(days=self.rng.randrange((self.last - self.first).days + 1))
 
-    def _before(self, day: date, low: int, high: int, floor: date = SSW_START) -> date:
-        return max(day - timedelta(days=self.rng.randint(low, high)), floor)
+    def _before(self, day: date, low: int, high: int) -> date:
+        return max(day - timedelta(days=self.rng.randint(low, high)), SSW_START)
 
     def _address(self) -> tuple[str, str]:
         code, city = self.rng.choice(names.MUNICIPALITIES)
@@ -145,57 +168,89 @@ class _Generator:
             self.employers_by_field.setdefault(ssw_field, [1])
 
     # -- people and events ------------------------------------------------------------------
-    def person(self, nationality: str | None = None, age: tuple[int, int] = (19, 45)) -> _Resident:
+    def _name(self, nationality: str) -> tuple[str, str | None]:
         r = self.rng
-        nationality = nationality or r.choices(NATIONALITIES, cum_weights=NATIONALITY_CUM)[0]
-        kanji = None
         if nationality in names.KANJI_NATIONALITIES:
             (fk, fr), (gk, gr) = r.choice(names.KANJI_FAMILY), r.choice(names.KANJI_GIVEN)
-            roman, kanji = f"{fr} {gr}", f"{fk} {gk}"
-        else:
-            family, given, family_first = names.ROMAN_NAMES.get(nationality, names.DEFAULT_ROMAN)
-            f, g = r.choice(family), r.choice(given)
-            roman = f"{f} {g}" if family_first else f"{g} {f}"
-        birth = self.first - timedelta(days=r.randint(age[0] * 365, age[1] * 365))
-        person_id = self._id("persons")
-        row = [person_id, roman, kanji, birth, r.choice("MF"), nationality]
-        self.rows["persons"].append(row)
-        return _Resident(person_id, row)
+            return f"{fr} {gr}", f"{fk} {gk}"
+        family, given, family_first = names.ROMAN_NAMES.get(nationality, names.DEFAULT_ROMAN)
+        f, g = r.choice(family), r.choice(given)
+        return (f"{f} {g}" if family_first else f"{g} {f}"), None
 
-    def card(self, who: _Resident, day: date, reason: str) -> int:
+    def person(
+        self, nationality: str | None = None, age: tuple[int, int] = (19, 45), born: date | None = None
+    ) -> _Resident:
+        """A person; their particulars take effect, and are recorded, with their first permission."""
+        r = self.rng
+        nationality = nationality or r.choices(NATIONALITIES, cum_weights=NATIONALITY_CUM)[0]
+        roman, kanji = self._name(nationality)
+        birth = born or self.first - timedelta(days=r.randint(age[0] * 365, age[1] * 365))
+        person_id = self._id("persons")
+        self.rows["persons"].append([person_id])
+        particulars = [self._id("person_particulars"), person_id, roman, kanji, birth, r.choice("MF"), nationality,
+                       None, None]
+        self.rows["person_particulars"].append(particulars)
+        return _Resident(person_id, [particulars])
+
+    def card(self, who: _Resident, day: date, reason: str, recorded: datetime | None = None) -> int:
         card_id = self._id("residence_cards")
-        row = [card_id, who.person_id, self._card_number(card_id), day, reason, who.card_id, self._recorded(day)]
+        row = [card_id, who.person_id, self._card_number(card_id), day, reason, who.card_id,
+               recorded or self._recorded(day)]
         self.rows["residence_cards"].append(row)
         who.cards.append(row)
-        who.card_id = card_id
+        who.card_id, who.last_day = card_id, max(who.last_day, day)
         return card_id
+
+    def change_particulars(self, who: _Resident, day: date, reason: str) -> None:
+        """19条の10: a new name or nationality takes effect, is notified within 14 days and gets a new card."""
+        row = list(who.particulars[-1])
+        if reason == "change_name":
+            row[2], row[3] = self._name(row[6])
+        else:
+            row[6] = self.rng.choice([n for n in NATIONALITIES if n != row[6]])
+        effective = max(day - timedelta(days=self.rng.randint(0, 14)), row[7])
+        self.card(who, day, reason)
+        row[0], row[7], row[8] = self._id("person_particulars"), effective, who.cards[-1][6]
+        self.rows["person_particulars"].append(row)
+        who.particulars.append(row)
 
     def permit(
         self, who: _Resident, kind: str, status: str, day: date, ssw_field: str | None = None,
-        principal: _Resident | None = None, relationship: str | None = None,
+        principal: _Resident | None = None, relationship: str | None = None, period: int | None = None,
     ) -> None:
+        """A permission and its card, recorded together and before the stay it replaces ends."""
         r = self.rng
         if status.startswith("SSW"):
             ssw_field = ssw_field or who.ssw_field or r.choices(FIELDS, cum_weights=FIELD_CUM)[0]
             if who.employer_id is None or ssw_field != who.ssw_field or r.random() < 0.1:
                 who.employer_id = r.choice(self.employers_by_field[ssw_field])
-            period = r.choice((12, 12, 6, 4)) if status == "SSW1" else r.choice((36, 12, 6))
         else:
             ssw_field = None
-            period = r.choice((12, 36, 6))
-        card_id = self.card(who, day, "landing" if kind == "landing" else "status_permission")
-        expires = day + timedelta(days=period * 30)
+        periods = PERIODS.get(status, OTHER_PERIODS)
+        period = period or (r.choice(periods) if periods else None)
+        expires = day + timedelta(days=period * 30) if period else None
+        recorded = self._recorded(day, by=who.expires)
+        card_id = self.card(who, day, PERMISSION_CARDS[kind], recorded)
         row = [
             self._id("status_permissions"), who.person_id, kind, status, ssw_field, period, expires,
             who.employer_id if status.startswith("SSW") else None,
-            principal.person_id if principal else None, relationship, day, card_id, self._recorded(day),
+            principal.person_id if principal else None, relationship, day, card_id, recorded,
         ]
         self.rows["status_permissions"].append(row)
         who.permissions.append(row)
-        who.status, who.ssw_field = status, ssw_field
+        if who.particulars[0][7] is None:
+            who.particulars[0][7:] = [day, recorded]
+        who.status, who.ssw_field, who.expires = status, ssw_field, expires
+
+    def keep_until(self, who: _Resident, day: date) -> None:
+        """Extend the stay (21条) shortly before each expiry until it covers ``day``: nobody overstays."""
+        while who.expires is not None and who.expires < day:
+            extended = max(who.expires - timedelta(days=self.rng.randint(7, 60)), who.last_day)
+            self.permit(who, "extension", who.status, extended)
 
     def notify(self, who: _Resident, kind: str, day: date, arrives: bool = True) -> None:
         who.address = self._address()
+        who.last_day = max(who.last_day, day)
         arrived = None
         if arrives:
             arrival = day + timedelta(days=self.rng.randint(2, 25))
@@ -205,22 +260,58 @@ class _Generator:
         ])
 
     def depart(self, who: _Resident, day: date, reentry_kind: str) -> None:
+        who.last_day = max(who.last_day, day)
         self.rows["departures"].append([
             self._id("departures"), who.person_id, day, self.rng.choice(names.PORTS), reentry_kind,
             who.status, datetime.combine(day, time(self.rng.randint(7, 22), self.rng.randrange(60)), tzinfo=JST),
         ])
 
-    def ssw_resident(self, since: date, status: str = "SSW1") -> _Resident:
-        """Backstory: landed as SSW (or changed from 技能実習) and registered an address."""
+    def trainee(self, who: _Resident, until: date) -> None:
+        """技能実習: lands as 1号, changes to 2号 about a year later, extended until ``until``."""
+        r = self.rng
+        track = "I" if r.random() < 0.03 else "RO"  # 企業単独型 (イ) is a few per cent, 団体監理型 (ロ) the rest
+        second = until - timedelta(days=r.randint(200, 700))
+        landed = second - timedelta(days=r.randint(300, 350))
+        self.permit(who, "landing", f"TITP1_{track}", landed)
+        self.notify(who, "after_landing", landed + timedelta(days=r.randint(3, 14)))
+        self.permit(who, "change", f"TITP2_{track}", second)
+        self.keep_until(who, until)
+
+    def _stay_back(self, status: str, due: date, since: date) -> list[tuple[date, int]]:
+        """(date, period) of each permission of an unbroken stay from about ``since`` (never before 特定技能
+        existed), each granted shortly before the one before it expires, the last expiring shortly after ``due``."""
+        chain: list[tuple[date, int]] = []
+        expires = due + timedelta(days=self.rng.randint(7, 60))
+        while True:
+            period = self.rng.choice(PERIODS[status])
+            day = expires - timedelta(days=period * 30)
+            if chain and day < SSW_START:
+                return chain[::-1]
+            chain.append((day, period))
+            if day <= since:
+                return chain[::-1]
+            expires = day + timedelta(days=self.rng.randint(7, 60))
+
+    def ssw_resident(self, since: date, status: str = "SSW1", due: date | None = None) -> _Resident:
+        """Backstory: holds ``status`` from about ``since``: landed as SSW1 or changed to it from 技能実習, and
+        registered an address; a 2号 changed from 1号. With ``due``, the stay is extended up to a last period
+        that ends shortly after ``due``, so that its extension is due then."""
+        r = self.rng
+        if status == "SSW2":
+            who = self.ssw_resident(self._before(since, 400, 1100), "SSW1")
+            self.keep_until(who, since)
+            self.permit(who, "change", "SSW2", since)
+            return who
         who = self.person()
-        if self.rng.random() < 0.5:
-            titp = self._before(since, 400, 1100, floor=date(2016, 1, 1))
-            self.permit(who, "landing", "TITP", titp)
-            self.notify(who, "after_landing", titp + timedelta(days=self.rng.randint(3, 14)))
-            self.permit(who, "change", status, since)
+        (first, period), *extensions = self._stay_back(status, due, since) if due else [(since, None)]
+        if r.random() < 0.5:
+            self.trainee(who, first)
+            self.permit(who, "change", status, first, period=period)
         else:
-            self.permit(who, "landing", status, since)
-            self.notify(who, "after_landing", since + timedelta(days=self.rng.randint(3, 14)))
+            self.permit(who, "landing", status, first, period=period)
+            self.notify(who, "after_landing", first + timedelta(days=r.randint(3, 14)))
+        for day, period in extensions:
+            self.permit(who, "extension", status, day, period=period)
         return who
 
     # -- stories ------------------------------------------------------------------------------
@@ -235,20 +326,19 @@ class _Generator:
         """Break one thing about a person, as real source data is sometimes broken."""
         kind = self.rng.choice(CORRUPTIONS)
         self.report.injected[kind] += 1
-        row = who.row
-        if kind == "card_number:format":
+        column, value = {
+            "name_roman:required": (2, None),
+            "name_kanji:not_encodable_cp932": (3, "𠮷田 花子"),
+            "birth_date:range": (4, date(1899, 12, 31)),
+            "birth_date+event_date:birth_after_event": (4, self.last + timedelta(days=400)),
+            "nationality:known_code": (6, "アトランティス"),
+        }.get(kind, (None, None))
+        if column is not None:
+            for row in who.particulars:
+                row[column] = value
+        elif kind == "card_number:format":
             for card in who.cards:
                 card[2] = card[2][:-1]
-        elif kind == "name_roman:required":
-            row[1] = None
-        elif kind == "birth_date:range":
-            row[3] = date(1899, 12, 31)
-        elif kind == "birth_date+event_date:birth_after_event":
-            row[3] = self.last + timedelta(days=400)
-        elif kind == "nationality:known_code":
-            row[5] = "アトランティス"
-        elif kind == "name_kanji:not_encodable_cp932":
-            row[2] = "𠮷田 花子"
         else:
             employer_id = self._id("employers")
             base = f"{self.rng.randrange(10**12):012d}"
@@ -274,27 +364,33 @@ def _new_arrival(g: _Generator, day: date, since: date) -> _Resident:
 
 def _from_trainee(g: _Generator, day: date, since: date) -> _Resident:
     who = g.person()
-    landed = g._before(day, 400, 1100, floor=date(2016, 1, 1))
-    g.permit(who, "landing", "TITP", landed)
-    g.notify(who, "after_landing", landed + timedelta(days=g.rng.randint(3, 14)))
+    g.trainee(who, day)
     g.permit(who, "change", "SSW1", day)
     return who
 
 
 def _life_event(g: _Generator, who: _Resident, day: date, last: bool) -> None:
-    """One event in an SSW resident's data months; a departure or a change of status ends the story."""
+    """One event in an SSW resident's data months; a departure or a change of status ends the story.
+    An extension happens only in the last three months of a stay; earlier, the event is a move."""
+    g.keep_until(who, day)
     roll = g.rng.random()
     if last and roll < 0.2:
         g.depart(who, day, g.rng.choices(REENTRY_KINDS, cum_weights=REENTRY_CUM)[0])
     elif last and roll < 0.28:
         g.permit(who, "change", g.rng.choice(("ENGINEER", "SPOUSE_JP", "LONG_TERM")), day)
         g.notify(who, "after_status_change", day + timedelta(days=g.rng.randint(1, 10)))
-    elif roll < 0.6:
+    elif last and roll < 0.3 and who.status == "SSW2":
+        g.permit(who, "permanent_residence", "PERMANENT", day)
+    elif roll < 0.6 and (who.expires - day).days <= 90:
         g.permit(who, "extension", who.status, day)
     elif roll < 0.82:
         g.notify(who, "move", day, arrives=g.rng.random() < 0.95)
     elif roll < 0.92 or who.status == "SSW2":
-        g.card(who, day, g.rng.choices(CARD_REASONS, cum_weights=CARD_REASON_CUM)[0])
+        reason = g.rng.choices(CARD_REASONS, cum_weights=CARD_REASON_CUM)[0]
+        if reason.startswith("change_"):
+            g.change_particulars(who, day, reason)
+        else:
+            g.card(who, day, reason)
     else:
         g.permit(who, "change", "SSW2", day)
 
@@ -302,38 +398,62 @@ def _life_event(g: _Generator, who: _Resident, day: date, last: bool) -> None:
 def _resident(g: _Generator, day: date, since: date) -> _Resident:
     """An SSW resident with one to four events in the data months (extensions, moves, new cards …)."""
     days = sorted({day, *(g._anchor() for _ in range(g.rng.choice((0, 1, 1, 2, 3))))})
-    who = g.ssw_resident(g._before(days[0], 120, 1300))
+    who = g.ssw_resident(g._before(days[0], 120, 1300), due=days[0] if g.rng.random() < 0.8 else None)
     for n, event_day in enumerate(days, start=1):
         _life_event(g, who, event_day, last=n == len(days))
     return who
 
 
+def _principal(g: _Generator, day: date, since: date, status: str, other: str) -> _Resident:
+    """A principal (本体者) in Japan on ``day``: mostly one holding ``status``, else one landed as ``other``."""
+    if g.rng.random() < 0.85:
+        principal = g.ssw_resident(since, status)
+    else:
+        principal = g.person()
+        g.permit(principal, "landing", other, since)
+        g.notify(principal, "after_landing", since + timedelta(days=g.rng.randint(3, 14)))
+    g.keep_until(principal, day)
+    return principal
+
+
 def _family_lands(g: _Generator, day: date, since: date) -> _Resident:
-    ssw = g.rng.random() < 0.85
-    principal = g.ssw_resident(since, "SSW2") if ssw else g.person()
-    if not ssw:
-        g.permit(principal, "landing", "ENGINEER", since)
-    dependant = g.person(principal.row[5], age=(1, 40))
+    """A dependant lands as 家族滞在; now and then a child born in Japan acquires it instead (22条の2)."""
+    principal = _principal(g, day, since, "SSW2", "ENGINEER")
+    if g.rng.random() < 0.15:
+        child = g.person(principal.nationality, born=day - timedelta(days=g.rng.randint(5, 29)))
+        g.permit(child, "acquisition", "DEPENDENT", day, principal=principal, relationship="子")
+        g.notify(child, "after_status_change", day + timedelta(days=g.rng.randint(1, 10)))
+        return child
+    dependant = g.person(principal.nationality, age=(1, 40))
     g.permit(dependant, "landing", "DEPENDENT", day, principal=principal,
              relationship=g.rng.choice(("配偶者", "子")))
+    g.notify(dependant, "after_landing", day + timedelta(days=g.rng.randint(3, 14)))
     return dependant
 
 
 def _family_designated(g: _Generator, day: date, since: date) -> _Resident:
-    ssw = g.rng.random() < 0.85
-    principal = g.ssw_resident(since) if ssw else g.person()
-    if not ssw:
-        g.permit(principal, "landing", "STUDENT", since)
-    dependant = g.person(principal.row[5], age=(18, 40))
-    g.permit(dependant, "landing", "STUDENT", g._before(day, 200, 700))
+    principal = _principal(g, day, since, "SSW1", "STUDENT")
+    dependant = g.person(principal.nationality, age=(18, 40))
+    studied = g._before(day, 200, 700)
+    g.permit(dependant, "landing", "STUDENT", studied)
+    g.notify(dependant, "after_landing", studied + timedelta(days=g.rng.randint(3, 14)))
+    g.keep_until(dependant, day)
     g.permit(dependant, "change", "DESIGNATED", day, principal=principal, relationship="配偶者")
     return dependant
 
 
 def _not_ssw(g: _Generator, day: date, since: date) -> _Resident:
+    """Not SSW, not a dependant: an extension due on ``day``, or a student's change to 特定活動 (no
+    principal: job hunting after graduation), then a lost card."""
     who = g.person()
-    g.permit(who, "landing", g.rng.choice(("ENGINEER", "STUDENT")), since)
-    g.permit(who, "extension", who.status, day)
+    status, period = g.rng.choice(("ENGINEER", "STUDENT")), g.rng.choice((12, 36))
+    landed = day - timedelta(days=period * 30 - g.rng.randint(7, 60))
+    g.permit(who, "landing", status, landed, period=period)
+    g.notify(who, "after_landing", landed + timedelta(days=g.rng.randint(3, 14)))
+    if status == "STUDENT" and g.rng.random() < 0.3:
+        g.permit(who, "change", "DESIGNATED", day)
+    else:
+        g.permit(who, "extension", status, day)
     g.card(who, day + timedelta(days=g.rng.randint(1, 20)), "reissue_lost")
     return who
 
@@ -360,31 +480,31 @@ def seed(
     bad_rate: float = 0.0,
     progress: Callable[[int], None] | None = None,
 ) -> SeedReport:
-    """Create the schema and load about ``events`` event rows whose main events fall in ``months``."""
+    """Create the schema and load about ``events`` event rows whose main events fall in ``months``, in one
+    transaction: a failure or a kill leaves no tables behind."""
     if not months:
         raise ValueError("seed needs at least one data month")
-    source.create_schema(engine)
     g = _Generator(random_seed, sorted(months), bad_rate)
     g.employers(max(events // 60, 20))
     loaded = pending = 0
-    with source.foreign_keys_checked_at_end(engine):
+    with source.bulk_loading(engine, create=True, foreign_keys_at_end=True) as load:
         while loaded + pending < events:
             who = g.story()
             if g.bad_rate and g.rng.random() < g.bad_rate:
                 g.corrupt(who)
             pending = sum(len(g.rows[t]) for t in EVENT_TABLES)
             if pending >= CHUNK_EVENTS:
-                loaded += _load(engine, g)
+                loaded += _load(load, g)
                 pending = 0
                 if progress:
                     progress(loaded)
-        _load(engine, g)
+        _load(load, g)
     return g.report
 
 
-def _load(engine: Engine, g: _Generator) -> int:
+def _load(load: source.Load, g: _Generator) -> int:
     rows = g.take()
     for table in COLUMNS:
         if rows[table]:
-            g.report.rows[table] += source.bulk_load(engine, table, COLUMNS[table], rows[table])
+            g.report.rows[table] += load(table, COLUMNS[table], rows[table])
     return sum(len(rows[t]) for t in EVENT_TABLES)

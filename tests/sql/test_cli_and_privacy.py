@@ -21,7 +21,7 @@ def test_seed_run_and_spec_without_a_scheduler(tmp_path, capsys, caplog):
     assert cli.main(["run", "--month", "2026-05", "--source", url, "--staging", str(tmp_path / "staging")]) == 0
     engine = source.connect(url)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE persons SET name_roman = 'CHANGED NAME'"))
+        conn.execute(text("UPDATE person_particulars SET name_roman = 'CHANGED NAME'"))
     assert cli.main(["run", "--month", "2026-05", "--source", url, "--staging", str(tmp_path / "staging")]) == 3
     manifest = assert_valid_package(tmp_path / "staging" / "202605")
     out = capsys.readouterr()

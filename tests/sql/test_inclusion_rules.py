@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from source_builder import SourceBuilder, jst, record_ids
+from source_builder import SourceBuilder, item_rows, jst, record_ids
 
 from ssw_linkage.months import DataMonth
 
@@ -21,7 +21,7 @@ def src(engine) -> SourceBuilder:
 def test_item1_landing_with_ssw_only(src):
     ssw = src.permit(src.person(), "landing", "SSW1", date(2026, 5, 10))
     src.permit(src.person(), "landing", "ENGINEER", date(2026, 5, 10))
-    src.permit(src.person(), "landing", "TITP", date(2026, 5, 11))
+    src.permit(src.person(), "landing", "TITP1_RO", date(2026, 5, 11))
     src.load()
     assert record_ids(src.engine, 1, MAY) == [f"SP{ssw}"]
 
@@ -40,7 +40,7 @@ def test_item2_departures_exclude_reentry_permit_and_special_reentry(src):
 
 def test_item3_change_to_ssw_extension_and_1go_to_2go_but_not_item4(src):
     trainee, worker, senior, engineer = (src.person() for _ in range(4))
-    src.permit(trainee, "landing", "TITP", date(2023, 4, 1))
+    src.permit(trainee, "landing", "TITP1_RO", date(2023, 4, 1))
     titp_to_ssw = src.permit(trainee, "change", "SSW1", date(2026, 5, 12))
     src.permit(worker, "landing", "SSW1", BEFORE)
     extension = src.permit(worker, "extension", "SSW1", date(2026, 5, 13))
@@ -94,7 +94,7 @@ def test_items7_and_8_need_a_principal_holding_ssw_on_the_permission_date(src):
     ssw, engineer, late_ssw = src.person(), src.person(), src.person()
     src.permit(ssw, "landing", "SSW2", BEFORE)
     src.permit(engineer, "landing", "ENGINEER", BEFORE)
-    src.permit(late_ssw, "landing", "TITP", BEFORE)
+    src.permit(late_ssw, "landing", "TITP1_RO", BEFORE)
     src.permit(late_ssw, "change", "SSW1", date(2026, 5, 25))  # SSW only after the dependants' dates
     included = []
     for principal in (ssw, engineer, late_ssw):
@@ -142,14 +142,62 @@ def test_lookups_only_see_records_known_by_the_window_end(src):
     assert len(record_ids(src.engine, 3, JUNE)) == 1
 
 
-def test_a_dependant_with_an_unknown_principal_is_quarantined_not_dropped(src, tmp_path):
+def test_items7_and_8_exclude_a_permission_naming_no_principal(src):
+    """Most 特定活動 changes have no principal (job hunting after graduation …): not a dependant's event."""
+    graduate = src.person()
+    src.permit(graduate, "landing", "STUDENT", BEFORE)
+    src.permit(graduate, "change", "DESIGNATED", date(2026, 5, 6))
+    src.permit(src.person(), "landing", "DEPENDENT", date(2026, 5, 5))
+    src.load()
+    assert record_ids(src.engine, 7, MAY) == [] and record_ids(src.engine, 8, MAY) == []
+
+
+def test_a_dependant_whose_principal_has_no_known_status_is_quarantined_not_dropped(src, tmp_path):
     from ssw_linkage import package
     from ssw_linkage.spec import item
 
-    orphan = src.permit(src.person(), "landing", "DEPENDENT", date(2026, 5, 5), principal=None)
+    principal = src.person()  # exists, but no permission of theirs is known by the window end
+    src.permit(principal, "landing", "SSW2", BEFORE, recorded=jst(date(2026, 6, 2)))
+    landed = src.permit(src.person(), "landing", "DEPENDENT", date(2026, 5, 5), principal=principal, relationship="子")
+    spouse = src.person()
+    src.permit(spouse, "landing", "STUDENT", BEFORE)
+    changed = src.permit(spouse, "change", "DESIGNATED", date(2026, 5, 6), principal=principal, relationship="配偶者")
     src.load()
-    assert record_ids(src.engine, 7, MAY) == [f"SP{orphan}"]
-    counts = package.extract_item(src.engine, item(7), MAY, tmp_path)
-    assert (counts.extracted, counts.written, counts.quarantined) == (1, 0, 1)
-    quarantined = (tmp_path / "ITEM07.CSV.quarantine").read_text(encoding="cp932")
-    assert f'"SP{orphan}"' in quarantined and "principal_name_roman:required" in quarantined
+    for number, record in ((7, f"SP{landed}"), (8, f"SP{changed}")):
+        assert record_ids(src.engine, number, MAY) == [record]
+        counts = package.extract_item(src.engine, item(number), MAY, tmp_path)
+        assert (counts.extracted, counts.written, counts.quarantined) == (1, 0, 1)
+        quarantined = (tmp_path / f"ITEM0{number}.CSV.quarantine").read_text(encoding="cp932")
+        assert f'"{record}"' in quarantined and "principal_status:required" in quarantined
+
+
+def test_permanent_residence_is_not_item4_and_acquisition_is_in_no_item(src):
+    """A 22条 永住許可 is not a 20条 在留資格変更許可; a 22条の2 acquisition (a child born in Japan) is no
+    landing (items 1, 7) and no 20/21条 permission (items 3, 8)."""
+    worker, child = src.person(), src.person(birth=date(2026, 4, 20))
+    src.permit(worker, "landing", "SSW2", BEFORE)
+    src.permit(worker, "permanent_residence", "PERMANENT", date(2026, 5, 12), period=None)
+    src.permit(child, "acquisition", "DEPENDENT", date(2026, 5, 14), principal=worker, relationship="子")
+    src.load()
+    assert [record_ids(src.engine, n, MAY) for n in range(1, 9)] == [[]] * 8
+
+
+def test_particulars_are_those_in_force_on_the_event_date_as_known_at_window_end(src):
+    """An old card shows the old name; a change entered after the window end does not alter a month's rows."""
+    worker = src.person("TRAN THI HOA")
+    src.permit(worker, "landing", "SSW1", BEFORE)
+    child = src.person("NGUYEN VAN CON", birth=date(2020, 1, 1))
+    landed = src.permit(child, "landing", "DEPENDENT", date(2026, 5, 10), principal=worker, relationship="子")
+    old_card = src.card(worker, date(2026, 5, 8), "reissue_lost")
+    src.particulars(worker, date(2026, 5, 12), recorded=jst(date(2026, 5, 20)), name="NGUYEN THI HOA")
+    renamed = src.card(worker, date(2026, 5, 20), "change_name", previous=old_card)
+    src.particulars(worker, date(2026, 5, 18), recorded=jst(date(2026, 6, 5)), name="NGUYEN THI HOA MAI")
+    left = src.depart(worker, date(2026, 6, 10))
+    src.load()
+    names = {r["record_id"]: r["name_roman"] for r in item_rows(src.engine, 5, MAY)}
+    assert names == {f"RC{old_card}": "TRAN THI HOA", f"RC{renamed}": "NGUYEN THI HOA"}
+    (dependant,) = item_rows(src.engine, 7, MAY)
+    assert (dependant["record_id"], dependant["principal_name_roman"]) == (f"SP{landed}", "TRAN THI HOA")
+    assert [(r["record_id"], r["name_roman"]) for r in item_rows(src.engine, 2, JUNE)] == [
+        (f"DP{left}", "NGUYEN THI HOA MAI")
+    ]

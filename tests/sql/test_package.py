@@ -74,7 +74,7 @@ def test_a_different_package_is_never_silently_overwritten(seeded, tmp_path):
     with engine.begin() as conn:  # a correction in the source: the name of someone in May's item 1
         conn.execute(
             text(
-                "UPDATE persons SET name_roman = name_roman || ' JR' WHERE person_id = "
+                "UPDATE person_particulars SET name_roman = name_roman || ' JR' WHERE person_id = "
                 "(SELECT person_id FROM status_permissions WHERE permission_id = :id)"
             ),
             {"id": landed},
@@ -121,7 +121,7 @@ def test_synthetic_data_is_deterministic(sqlite_engine, tmp_path):
     second_engine = source.connect(f"sqlite:///{tmp_path / 'second.db'}")
     second = synthetic.seed(second_engine, MONTHS, 1_000, random_seed=7)
     assert first == second
-    query = text("SELECT * FROM persons ORDER BY person_id")
+    query = text("SELECT * FROM person_particulars ORDER BY particulars_id")
     with sqlite_engine.connect() as a, second_engine.connect() as b:
         assert a.execute(query).all() == b.execute(query).all()
 

@@ -1,9 +1,12 @@
 -- Item 2 (別紙1 番号2): departure while holding 特定技能, excluding departures under a
 -- re-entry permit (入管法26条) or as special re-entry (26条の2, みなし再入国).
--- Card, stay and address are those in force on the departure date, as known at window end.
+-- Particulars, card, stay and address are those in force on the departure date, as known at window end.
 -- Look-ups run once per event in a materialized CTE and return ids; the main query joins by id.
 WITH ev AS MATERIALIZED (
     SELECT d.*,
+        (SELECT pp.particulars_id FROM person_particulars pp
+         WHERE pp.person_id = d.person_id AND pp.effective_on <= d.departed_on AND pp.recorded_at < :window_end
+         ORDER BY pp.effective_on DESC, pp.particulars_id DESC LIMIT 1) AS particulars_id,
         (SELECT c.card_id FROM residence_cards c
          WHERE c.person_id = d.person_id AND c.issued_on <= d.departed_on AND c.recorded_at < :window_end
          ORDER BY c.issued_on DESC, c.card_id DESC LIMIT 1) AS card_id,
@@ -40,7 +43,7 @@ SELECT
     e.representative       AS employer_representative
 FROM ev
 JOIN statuses st ON st.status_code = ev.status_code AND st.is_ssw = 1
-JOIN persons p ON p.person_id = ev.person_id
+LEFT JOIN person_particulars p ON p.particulars_id = ev.particulars_id
 LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
 LEFT JOIN status_permissions sp ON sp.permission_id = ev.permission_id
 LEFT JOIN residence_notifications rn ON rn.notification_id = ev.notification_id

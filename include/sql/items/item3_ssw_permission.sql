@@ -1,8 +1,14 @@
 -- Item 3 (別紙1 番号3): permission to 特定技能 by change of status (20条) or extension of
--- the period of stay (21条). Includes 1号→2号 and 技能実習→特定技能 changes.
+-- the period of stay (21条). Includes 1号→2号 and 技能実習→特定技能 changes. A 22条の2 acquisition is not
+-- item 3 (see the data dictionary's Decisions).
+-- Particulars, previous status and address are those in force on the permission date, as known at
+-- window end.
 -- Look-ups run once per event in a materialized CTE and return ids; the main query joins by id.
 WITH ev AS MATERIALIZED (
     SELECT sp.*,
+        (SELECT pp.particulars_id FROM person_particulars pp
+         WHERE pp.person_id = sp.person_id AND pp.effective_on <= sp.permitted_on AND pp.recorded_at < :window_end
+         ORDER BY pp.effective_on DESC, pp.particulars_id DESC LIMIT 1) AS particulars_id,
         (SELECT s.permission_id FROM status_permissions s
          WHERE s.person_id = sp.person_id AND s.recorded_at < :window_end
            AND (s.permitted_on < sp.permitted_on
@@ -19,8 +25,7 @@ WITH ev AS MATERIALIZED (
 SELECT
     'SP' || CAST(ev.permission_id AS VARCHAR(20)) AS record_id,
     ev.permitted_on        AS event_date,
-    CASE ev.kind WHEN 'change' THEN '在留資格変更許可（20条）'
-                 ELSE '在留期間更新許可（21条）' END AS permission_kind,
+    k.name_ja || '（' || k.article || '）' AS permission_kind,
     prev_st.name_ja        AS previous_status,
     rc.card_number         AS card_number,
     p.name_roman           AS name_roman,
@@ -41,7 +46,8 @@ SELECT
     e.representative       AS employer_representative
 FROM ev
 JOIN statuses st ON st.status_code = ev.status_code
-JOIN persons p ON p.person_id = ev.person_id
+JOIN permission_kinds k ON k.kind = ev.kind
+LEFT JOIN person_particulars p ON p.particulars_id = ev.particulars_id
 LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
 LEFT JOIN status_permissions prev ON prev.permission_id = ev.previous_permission_id
 LEFT JOIN statuses prev_st ON prev_st.status_code = prev.status_code

@@ -1,8 +1,14 @@
--- Item 4 (別紙1 番号4): change of status (20条) from 特定技能 to any other status.
+-- Item 4 (別紙1 番号4): change of status (20条) from 特定技能 to any other status. Only a 20条
+-- 在留資格変更許可: a 22条 永住許可 (kind permanent_residence) is not item 4 (data dictionary, Decisions).
 -- The field and employer are those of the 特定技能 permission the person leaves.
+-- Particulars, previous status and address are those in force on the permission date, as known at
+-- window end.
 -- Look-ups run once per event in a materialized CTE and return ids; the main query joins by id.
 WITH ev AS MATERIALIZED (
     SELECT sp.*,
+        (SELECT pp.particulars_id FROM person_particulars pp
+         WHERE pp.person_id = sp.person_id AND pp.effective_on <= sp.permitted_on AND pp.recorded_at < :window_end
+         ORDER BY pp.effective_on DESC, pp.particulars_id DESC LIMIT 1) AS particulars_id,
         (SELECT s.permission_id FROM status_permissions s
          WHERE s.person_id = sp.person_id AND s.recorded_at < :window_end
            AND (s.permitted_on < sp.permitted_on
@@ -39,7 +45,7 @@ SELECT
     e.representative       AS employer_representative
 FROM ev
 JOIN statuses st ON st.status_code = ev.status_code
-JOIN persons p ON p.person_id = ev.person_id
+LEFT JOIN person_particulars p ON p.particulars_id = ev.particulars_id
 JOIN status_permissions prev ON prev.permission_id = ev.previous_permission_id
 JOIN statuses prev_st ON prev_st.status_code = prev.status_code AND prev_st.is_ssw = 1
 LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id

@@ -1,9 +1,14 @@
 -- Item 5 (別紙1 番号5): new residence card for a 特定技能 resident under 19条の10〜13
 -- (change of name, birth date, sex or nationality; renewal; reissue). Cards issued with a
 -- landing or a 20/21条 permission are not item 5 (card_issue_reasons.is_item5 = 0).
+-- Particulars, stay and address are those in force on the issue date, as known at window end: a card
+-- issued before a change of name shows the old name, even in a later rerun.
 -- Look-ups run once per event in a materialized CTE and return ids; the main query joins by id.
 WITH ev AS MATERIALIZED (
     SELECT c.*, r.name_ja AS reason_ja,
+        (SELECT pp.particulars_id FROM person_particulars pp
+         WHERE pp.person_id = c.person_id AND pp.effective_on <= c.issued_on AND pp.recorded_at < :window_end
+         ORDER BY pp.effective_on DESC, pp.particulars_id DESC LIMIT 1) AS particulars_id,
         (SELECT s.permission_id FROM status_permissions s
          WHERE s.person_id = c.person_id AND s.permitted_on <= c.issued_on AND s.recorded_at < :window_end
          ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1) AS permission_id,
@@ -37,7 +42,7 @@ SELECT
     e.phone                AS employer_phone,
     e.representative       AS employer_representative
 FROM ev
-JOIN persons p ON p.person_id = ev.person_id
+LEFT JOIN person_particulars p ON p.particulars_id = ev.particulars_id
 JOIN status_permissions sp ON sp.permission_id = ev.permission_id
 JOIN statuses st ON st.status_code = sp.status_code AND st.is_ssw = 1
 LEFT JOIN residence_cards old ON old.card_id = ev.previous_card_id

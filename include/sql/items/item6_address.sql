@@ -2,9 +2,13 @@
 -- 特定技能 resident. The event is the arrival of the municipality's notice (市区町村通知),
 -- so the window applies to notice_arrived_at; notifications whose notice has not
 -- arrived are left for the month in which it does.
+-- Particulars, stay and card are those in force on the notification date, as known at window end.
 -- Look-ups run once per event in a materialized CTE and return ids; the main query joins by id.
 WITH ev AS MATERIALIZED (
     SELECT n.*,
+        (SELECT pp.particulars_id FROM person_particulars pp
+         WHERE pp.person_id = n.person_id AND pp.effective_on <= n.notified_on AND pp.recorded_at < :window_end
+         ORDER BY pp.effective_on DESC, pp.particulars_id DESC LIMIT 1) AS particulars_id,
         (SELECT s.permission_id FROM status_permissions s
          WHERE s.person_id = n.person_id AND s.permitted_on <= n.notified_on AND s.recorded_at < :window_end
          ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1) AS permission_id,
@@ -39,7 +43,7 @@ SELECT
     e.phone                AS employer_phone,
     e.representative       AS employer_representative
 FROM ev
-JOIN persons p ON p.person_id = ev.person_id
+LEFT JOIN person_particulars p ON p.particulars_id = ev.particulars_id
 JOIN status_permissions sp ON sp.permission_id = ev.permission_id
 JOIN statuses st ON st.status_code = sp.status_code AND st.is_ssw = 1
 LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id

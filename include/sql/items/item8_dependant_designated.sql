@@ -1,8 +1,16 @@
 -- Item 8 (別紙1 番号8): dependant granted 特定活動 by change of status (20条) whose
--- principal (本体者) holds 特定技能 on the permission date. Employer is the principal's.
+-- principal (本体者) holds 特定技能 on the permission date. Employer is the principal's. Particulars (the
+-- dependant's and the principal's) and address are those in force on that date, as known at window end.
 -- Look-ups run once per event in a materialized CTE and return ids; the main query joins by id.
 WITH ev AS MATERIALIZED (
     SELECT sp.*,
+        (SELECT pp.particulars_id FROM person_particulars pp
+         WHERE pp.person_id = sp.person_id AND pp.effective_on <= sp.permitted_on AND pp.recorded_at < :window_end
+         ORDER BY pp.effective_on DESC, pp.particulars_id DESC LIMIT 1) AS particulars_id,
+        (SELECT pp.particulars_id FROM person_particulars pp
+         WHERE pp.person_id = sp.principal_person_id AND pp.effective_on <= sp.permitted_on
+           AND pp.recorded_at < :window_end
+         ORDER BY pp.effective_on DESC, pp.particulars_id DESC LIMIT 1) AS principal_particulars_id,
         (SELECT s.permission_id FROM status_permissions s
          WHERE s.person_id = sp.principal_person_id AND s.permitted_on <= sp.permitted_on
            AND s.recorded_at < :window_end
@@ -15,7 +23,7 @@ WITH ev AS MATERIALIZED (
          WHERE n.person_id = sp.person_id AND n.notified_on <= sp.permitted_on AND n.notice_arrived_at < :window_end
          ORDER BY n.notified_on DESC, n.notification_id DESC LIMIT 1) AS notification_id
     FROM status_permissions sp
-    WHERE sp.kind = 'change' AND sp.status_code = 'DESIGNATED'
+    WHERE sp.kind = 'change' AND sp.status_code = 'DESIGNATED' AND sp.principal_person_id IS NOT NULL
       AND (sp.recorded_at >= :window_start AND sp.recorded_at < :window_end OR sp.permission_id IN :held_ids)
 )
 SELECT
@@ -44,15 +52,16 @@ SELECT
     e.representative       AS employer_representative
 FROM ev
 JOIN statuses st ON st.status_code = ev.status_code
-JOIN persons p ON p.person_id = ev.person_id
-LEFT JOIN persons pp ON pp.person_id = ev.principal_person_id
+LEFT JOIN person_particulars p ON p.particulars_id = ev.particulars_id
+LEFT JOIN person_particulars pp ON pp.particulars_id = ev.principal_particulars_id
 LEFT JOIN status_permissions psp ON psp.permission_id = ev.principal_permission_id
 LEFT JOIN statuses pst ON pst.status_code = psp.status_code
 LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
 LEFT JOIN residence_cards prc ON prc.card_id = ev.principal_card_id
 LEFT JOIN residence_notifications rn ON rn.notification_id = ev.notification_id
 LEFT JOIN employers e ON e.employer_id = psp.employer_id
--- A principal known to hold another status excludes the row; an unknown principal or status keeps it,
--- so that validation quarantines it (the principal columns are required) instead of dropping it.
+-- A permission naming no principal is not a dependant's event (most are not). A principal known to hold
+-- another status excludes the row; a principal whose status or particulars are unknown keeps it, so that
+-- validation quarantines it (the principal columns are required) instead of dropping it.
 WHERE pst.is_ssw = 1 OR pst.status_code IS NULL
 ORDER BY ev.permission_id

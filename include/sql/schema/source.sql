@@ -1,20 +1,31 @@
 -- Source database: a stand-in for ISA's residence-management system (在留管理システム).
 -- Portable DDL: runs unchanged on SQLite and PostgreSQL.
+-- Keys are NOT NULL and foreign keys hold on both databases (SQLite connections turn them on).
 -- Person fields are nullable on purpose: the source may hold incomplete records, and the
 -- pipeline's validation (not the schema) decides what is quarantined.
 -- Timestamps (recorded_at, notice_arrived_at) are timezone-aware; on SQLite they are stored as
--- UTC text 'YYYY-MM-DD HH:MM:SS+00:00' so that text comparison orders them correctly.
+-- UTC text 'YYYY-MM-DD HH:MM:SS+00:00' so that text comparison orders them correctly, and dates as
+-- 'YYYY-MM-DD': source_sqlite.sql refuses any other form, as PostgreSQL's types do.
+-- Statuses of residence are reference data loaded from ssw_linkage/reference/statuses.csv.
 
--- 在留資格 (status of residence)
+-- 在留資格 (status of residence): every status of 入管法 別表第一 and 別表第二, by 号 where the card shows it
 CREATE TABLE statuses (
-    status_code VARCHAR(16) PRIMARY KEY,
-    name_ja     VARCHAR(64) NOT NULL,
-    is_ssw      SMALLINT    NOT NULL CHECK (is_ssw IN (0, 1))
+    status_code    VARCHAR(16) NOT NULL PRIMARY KEY,
+    name_ja        VARCHAR(64) NOT NULL,
+    appended_table VARCHAR(16) NOT NULL,
+    is_ssw         SMALLINT    NOT NULL CHECK (is_ssw IN (0, 1))
+);
+
+-- 在留資格に係る許可の種類 (kinds of permission that grant a status and a period of stay)
+CREATE TABLE permission_kinds (
+    kind    VARCHAR(24) NOT NULL PRIMARY KEY,
+    article VARCHAR(32) NOT NULL,
+    name_ja VARCHAR(64) NOT NULL
 );
 
 -- 在留カードの交付事由 (why a residence card was issued)
 CREATE TABLE card_issue_reasons (
-    reason_code VARCHAR(32) PRIMARY KEY,
+    reason_code VARCHAR(32) NOT NULL PRIMARY KEY,
     article     VARCHAR(32) NOT NULL,
     name_ja     VARCHAR(64) NOT NULL,
     is_item5    SMALLINT    NOT NULL CHECK (is_item5 IN (0, 1))
@@ -22,7 +33,7 @@ CREATE TABLE card_issue_reasons (
 
 -- 所属機関 (employing organisation)
 CREATE TABLE employers (
-    employer_id      BIGINT PRIMARY KEY,
+    employer_id      BIGINT NOT NULL PRIMARY KEY,
     name             VARCHAR(200),
     address          VARCHAR(300),
     corporate_number VARCHAR(13),
@@ -30,19 +41,29 @@ CREATE TABLE employers (
     representative   VARCHAR(200)
 );
 
--- 外国人 (foreign national)
+-- 外国人 (foreign national): the identity; what the card shows about the person is in person_particulars
 CREATE TABLE persons (
-    person_id   BIGINT PRIMARY KEY,
-    name_roman  VARCHAR(200),
-    name_kanji  VARCHAR(200),
-    birth_date  DATE,
-    sex         VARCHAR(1),
-    nationality VARCHAR(64)
+    person_id BIGINT NOT NULL PRIMARY KEY
 );
+
+-- 身分事項 (particulars) and their history: a row per version, in force from effective_on until the
+-- next version's effective_on; a change (19条の10) adds a row, the old one stays for older events
+CREATE TABLE person_particulars (
+    particulars_id BIGINT       NOT NULL PRIMARY KEY,
+    person_id      BIGINT       NOT NULL REFERENCES persons (person_id),
+    name_roman     VARCHAR(200),
+    name_kanji     VARCHAR(200),
+    birth_date     DATE,
+    sex            VARCHAR(1),
+    nationality    VARCHAR(64),
+    effective_on   DATE         NOT NULL,
+    recorded_at    TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX person_particulars_person_effective ON person_particulars (person_id, effective_on);
 
 -- 在留カード (residence card)
 CREATE TABLE residence_cards (
-    card_id          BIGINT PRIMARY KEY,
+    card_id          BIGINT      NOT NULL PRIMARY KEY,
     person_id        BIGINT      NOT NULL REFERENCES persons (person_id),
     card_number      VARCHAR(12),
     issued_on        DATE        NOT NULL,
@@ -53,11 +74,11 @@ CREATE TABLE residence_cards (
 CREATE INDEX residence_cards_recorded_at ON residence_cards (recorded_at);
 CREATE INDEX residence_cards_person_issued ON residence_cards (person_id, issued_on);
 
--- 在留資格に係る許可 (landing, change under 20条, extension under 21条)
+-- 在留資格に係る許可 (a permission of one of permission_kinds); a dependant's names its principal (本体者)
 CREATE TABLE status_permissions (
-    permission_id       BIGINT PRIMARY KEY,
+    permission_id       BIGINT      NOT NULL PRIMARY KEY,
     person_id           BIGINT      NOT NULL REFERENCES persons (person_id),
-    kind                VARCHAR(16) NOT NULL CHECK (kind IN ('landing', 'change', 'extension')),
+    kind                VARCHAR(24) NOT NULL REFERENCES permission_kinds (kind),
     status_code         VARCHAR(16) NOT NULL REFERENCES statuses (status_code),
     ssw_field           VARCHAR(64),
     period_months       INTEGER,
@@ -74,7 +95,7 @@ CREATE INDEX status_permissions_person_permitted ON status_permissions (person_i
 
 -- 出国 (departure); reentry_kind: none, 26条 re-entry permit, 26条の2 special re-entry
 CREATE TABLE departures (
-    departure_id BIGINT PRIMARY KEY,
+    departure_id BIGINT      NOT NULL PRIMARY KEY,
     person_id    BIGINT      NOT NULL REFERENCES persons (person_id),
     departed_on  DATE        NOT NULL,
     port         VARCHAR(64),
@@ -86,7 +107,7 @@ CREATE INDEX departures_recorded_at ON departures (recorded_at);
 
 -- 住居地届出 (residence address notification, 19条の7〜9) and the municipality's notice (市区町村通知)
 CREATE TABLE residence_notifications (
-    notification_id   BIGINT PRIMARY KEY,
+    notification_id   BIGINT      NOT NULL PRIMARY KEY,
     person_id         BIGINT      NOT NULL REFERENCES persons (person_id),
     kind              VARCHAR(24) NOT NULL CHECK (kind IN ('after_landing', 'after_status_change', 'move')),
     address           VARCHAR(300),
@@ -98,20 +119,18 @@ CREATE TABLE residence_notifications (
 CREATE INDEX residence_notifications_arrived ON residence_notifications (notice_arrived_at);
 CREATE INDEX residence_notifications_person_notified ON residence_notifications (person_id, notified_on);
 
-INSERT INTO statuses (status_code, name_ja, is_ssw) VALUES
-    ('SSW1', '特定技能1号', 1),
-    ('SSW2', '特定技能2号', 1),
-    ('TITP', '技能実習', 0),
-    ('DEPENDENT', '家族滞在', 0),
-    ('DESIGNATED', '特定活動', 0),
-    ('ENGINEER', '技術・人文知識・国際業務', 0),
-    ('STUDENT', '留学', 0),
-    ('SPOUSE_JP', '日本人の配偶者等', 0),
-    ('LONG_TERM', '定住者', 0);
+INSERT INTO permission_kinds (kind, article, name_ja) VALUES
+    ('landing', '9条・10条・11条・12条', '上陸許可'),
+    ('change', '20条', '在留資格変更許可'),
+    ('extension', '21条', '在留期間更新許可'),
+    ('permanent_residence', '22条', '永住許可'),
+    ('acquisition', '22条の2・22条の3', '在留資格取得許可');
 
 INSERT INTO card_issue_reasons (reason_code, article, name_ja, is_item5) VALUES
     ('landing', '上陸許可', '上陸許可に伴う交付', 0),
     ('status_permission', '20条・21条', '在留資格変更・在留期間更新許可に伴う交付', 0),
+    ('permanent_residence', '22条', '永住許可に伴う交付', 0),
+    ('acquisition', '22条の2・22条の3', '在留資格取得許可に伴う交付', 0),
     ('change_name', '19条の10', '氏名の変更', 1),
     ('change_birth_date', '19条の10', '生年月日の変更', 1),
     ('change_sex', '19条の10', '性別の変更', 1),

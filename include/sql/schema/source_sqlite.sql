@@ -1,0 +1,62 @@
+-- SQLite only (applied after source.sql): one text form for dates and timestamps.
+-- PostgreSQL's DATE and TIMESTAMP WITH TIME ZONE refuse or normalise anything else. SQLite stores any value,
+-- and text comparison would then put a '+09:00' or 'T' timestamp in the wrong month and never match an
+-- integer. A value is accepted only if SQLite, formatting it (normalised by '+0 days', which also catches
+-- 30 February), gives it back unchanged: dates 'YYYY-MM-DD', timestamps UTC 'YYYY-MM-DD HH:MM:SS+00:00'.
+-- NULL is left to NOT NULL. Each trigger body stays on one line: create_schema splits at ';' + newline.
+
+CREATE TRIGGER person_particulars_formats_insert BEFORE INSERT ON person_particulars
+WHEN NEW.birth_date IS NOT date(NEW.birth_date, '+0 days')
+  OR NEW.effective_on IS NOT date(NEW.effective_on, '+0 days')
+  OR NEW.recorded_at IS NOT strftime('%Y-%m-%d %H:%M:%S+00:00', NEW.recorded_at, '+0 days')
+BEGIN SELECT RAISE(ABORT, 'person_particulars: dates must be YYYY-MM-DD, timestamps UTC YYYY-MM-DD HH:MM:SS+00:00'); END;
+
+CREATE TRIGGER person_particulars_formats_update BEFORE UPDATE ON person_particulars
+WHEN NEW.birth_date IS NOT date(NEW.birth_date, '+0 days')
+  OR NEW.effective_on IS NOT date(NEW.effective_on, '+0 days')
+  OR NEW.recorded_at IS NOT strftime('%Y-%m-%d %H:%M:%S+00:00', NEW.recorded_at, '+0 days')
+BEGIN SELECT RAISE(ABORT, 'person_particulars: dates must be YYYY-MM-DD, timestamps UTC YYYY-MM-DD HH:MM:SS+00:00'); END;
+
+CREATE TRIGGER residence_cards_formats_insert BEFORE INSERT ON residence_cards
+WHEN NEW.issued_on IS NOT date(NEW.issued_on, '+0 days')
+  OR NEW.recorded_at IS NOT strftime('%Y-%m-%d %H:%M:%S+00:00', NEW.recorded_at, '+0 days')
+BEGIN SELECT RAISE(ABORT, 'residence_cards: dates must be YYYY-MM-DD, timestamps UTC YYYY-MM-DD HH:MM:SS+00:00'); END;
+
+CREATE TRIGGER residence_cards_formats_update BEFORE UPDATE ON residence_cards
+WHEN NEW.issued_on IS NOT date(NEW.issued_on, '+0 days')
+  OR NEW.recorded_at IS NOT strftime('%Y-%m-%d %H:%M:%S+00:00', NEW.recorded_at, '+0 days')
+BEGIN SELECT RAISE(ABORT, 'residence_cards: dates must be YYYY-MM-DD, timestamps UTC YYYY-MM-DD HH:MM:SS+00:00'); END;
+
+CREATE TRIGGER status_permissions_formats_insert BEFORE INSERT ON status_permissions
+WHEN NEW.expires_on IS NOT date(NEW.expires_on, '+0 days')
+  OR NEW.permitted_on IS NOT date(NEW.permitted_on, '+0 days')
+  OR NEW.recorded_at IS NOT strftime('%Y-%m-%d %H:%M:%S+00:00', NEW.recorded_at, '+0 days')
+BEGIN SELECT RAISE(ABORT, 'status_permissions: dates must be YYYY-MM-DD, timestamps UTC YYYY-MM-DD HH:MM:SS+00:00'); END;
+
+CREATE TRIGGER status_permissions_formats_update BEFORE UPDATE ON status_permissions
+WHEN NEW.expires_on IS NOT date(NEW.expires_on, '+0 days')
+  OR NEW.permitted_on IS NOT date(NEW.permitted_on, '+0 days')
+  OR NEW.recorded_at IS NOT strftime('%Y-%m-%d %H:%M:%S+00:00', NEW.recorded_at, '+0 days')
+BEGIN SELECT RAISE(ABORT, 'status_permissions: dates must be YYYY-MM-DD, timestamps UTC YYYY-MM-DD HH:MM:SS+00:00'); END;
+
+CREATE TRIGGER departures_formats_insert BEFORE INSERT ON departures
+WHEN NEW.departed_on IS NOT date(NEW.departed_on, '+0 days')
+  OR NEW.recorded_at IS NOT strftime('%Y-%m-%d %H:%M:%S+00:00', NEW.recorded_at, '+0 days')
+BEGIN SELECT RAISE(ABORT, 'departures: dates must be YYYY-MM-DD, timestamps UTC YYYY-MM-DD HH:MM:SS+00:00'); END;
+
+CREATE TRIGGER departures_formats_update BEFORE UPDATE ON departures
+WHEN NEW.departed_on IS NOT date(NEW.departed_on, '+0 days')
+  OR NEW.recorded_at IS NOT strftime('%Y-%m-%d %H:%M:%S+00:00', NEW.recorded_at, '+0 days')
+BEGIN SELECT RAISE(ABORT, 'departures: dates must be YYYY-MM-DD, timestamps UTC YYYY-MM-DD HH:MM:SS+00:00'); END;
+
+CREATE TRIGGER residence_notifications_formats_insert BEFORE INSERT ON residence_notifications
+WHEN NEW.notified_on IS NOT date(NEW.notified_on, '+0 days')
+  OR NEW.notice_arrived_at IS NOT strftime('%Y-%m-%d %H:%M:%S+00:00', NEW.notice_arrived_at, '+0 days')
+  OR NEW.recorded_at IS NOT strftime('%Y-%m-%d %H:%M:%S+00:00', NEW.recorded_at, '+0 days')
+BEGIN SELECT RAISE(ABORT, 'residence_notifications: dates must be YYYY-MM-DD, timestamps UTC YYYY-MM-DD HH:MM:SS+00:00'); END;
+
+CREATE TRIGGER residence_notifications_formats_update BEFORE UPDATE ON residence_notifications
+WHEN NEW.notified_on IS NOT date(NEW.notified_on, '+0 days')
+  OR NEW.notice_arrived_at IS NOT strftime('%Y-%m-%d %H:%M:%S+00:00', NEW.notice_arrived_at, '+0 days')
+  OR NEW.recorded_at IS NOT strftime('%Y-%m-%d %H:%M:%S+00:00', NEW.recorded_at, '+0 days')
+BEGIN SELECT RAISE(ABORT, 'residence_notifications: dates must be YYYY-MM-DD, timestamps UTC YYYY-MM-DD HH:MM:SS+00:00'); END;
