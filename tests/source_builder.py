@@ -119,10 +119,11 @@ class SourceBuilder:
     ) -> int:
         return self._add("departures", person, on, "成田空港", reentry, status, recorded or jst(on))
 
-    def notify(self, person: int, on: date, arrived: datetime | None, kind: str = "move") -> int:
-        return self._add(
-            "residence_notifications", person, kind, "東京都千代田区千代田1-1", "131016", on, arrived, jst(on)
-        )
+    def notify(
+        self, person: int, on: date, arrived: datetime | None, kind: str = "move", recorded: datetime | None = None
+    ) -> int:
+        address = ("東京都千代田区千代田1-1", "131016")
+        return self._add("residence_notifications", person, kind, *address, on, arrived, recorded or jst(on))
 
     def load(self) -> None:
         with source.bulk_loading(self.engine) as load:

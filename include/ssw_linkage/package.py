@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from ssw_linkage import csv_format, source
+from ssw_linkage import accounting, csv_format, source
 from ssw_linkage.carryover import (
     CARRIED,
     CARRIED_HEADER,
@@ -248,10 +248,11 @@ def _publish_locked(
     encoding: str,
     replace: bool,
 ) -> dict:
+    accounts = accounting.account(engine, month, {c.item: c.extracted for c in counts})
     counts = _carry_over(engine, month, build, held_before(staging, month), encoding, counts)
     reconcile(build, counts, encoding)
     _merge_quarantine(build, encoding)
-    manifest = _manifest(build, month, counts, encoding)
+    manifest = {**_manifest(build, month, counts, encoding), "accounting": accounts}
     manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     with private_file(build / MANIFEST) as f:
         f.write(manifest_bytes)

@@ -15,6 +15,7 @@ WITH ev AS MATERIALIZED (
          ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1) AS permission_id,
         (SELECT n.notification_id FROM residence_notifications n
          WHERE n.person_id = d.person_id AND n.notified_on <= d.departed_on AND n.notice_arrived_at < :window_end
+           AND n.recorded_at < :window_end
          ORDER BY n.notified_on DESC, n.notification_id DESC LIMIT 1) AS notification_id
     FROM departures d
     WHERE d.reentry_kind = 'none'

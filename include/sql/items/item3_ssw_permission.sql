@@ -16,6 +16,7 @@ WITH ev AS MATERIALIZED (
          ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1) AS previous_permission_id,
         (SELECT n.notification_id FROM residence_notifications n
          WHERE n.person_id = sp.person_id AND n.notified_on <= sp.permitted_on AND n.notice_arrived_at < :window_end
+           AND n.recorded_at < :window_end
          ORDER BY n.notified_on DESC, n.notification_id DESC LIMIT 1) AS notification_id
     FROM status_permissions sp
     JOIN statuses st ON st.status_code = sp.status_code AND st.is_ssw = 1

@@ -14,6 +14,7 @@ WITH ev AS MATERIALIZED (
          ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1) AS permission_id,
         (SELECT n.notification_id FROM residence_notifications n
          WHERE n.person_id = c.person_id AND n.notified_on <= c.issued_on AND n.notice_arrived_at < :window_end
+           AND n.recorded_at < :window_end
          ORDER BY n.notified_on DESC, n.notification_id DESC LIMIT 1) AS notification_id
     FROM residence_cards c
     JOIN card_issue_reasons r ON r.reason_code = c.reason_code AND r.is_item5 = 1

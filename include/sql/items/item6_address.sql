@@ -1,7 +1,7 @@
 -- Item 6 (別紙1 番号6): residence address registered or changed (19条の7〜9) by a
 -- 特定技能 resident. The event is the arrival of the municipality's notice (市区町村通知),
--- so the window applies to notice_arrived_at; notifications whose notice has not
--- arrived are left for the month in which it does.
+-- so a row belongs to the month in which its notice has arrived and it is recorded (the later of
+-- notice_arrived_at and recorded_at); a notification whose notice has not arrived waits for its month.
 -- Particulars, stay and card are those in force on the notification date, as known at window end.
 -- Look-ups run once per event in a materialized CTE and return ids; the main query joins by id.
 WITH ev AS MATERIALIZED (
@@ -16,7 +16,10 @@ WITH ev AS MATERIALIZED (
          WHERE c.person_id = n.person_id AND c.issued_on <= n.notified_on AND c.recorded_at < :window_end
          ORDER BY c.issued_on DESC, c.card_id DESC LIMIT 1) AS card_id
     FROM residence_notifications n
-    WHERE (n.notice_arrived_at >= :window_start AND n.notice_arrived_at < :window_end OR n.notification_id IN :held_ids)
+    -- in the month it is both recorded and arrived: a notice back-dated before a late recording is not lost
+    WHERE (n.notice_arrived_at < :window_end AND n.recorded_at < :window_end
+           AND (n.notice_arrived_at >= :window_start OR n.recorded_at >= :window_start)
+           OR n.notification_id IN :held_ids)
 )
 SELECT
     'RN' || CAST(ev.notification_id AS VARCHAR(20)) AS record_id,

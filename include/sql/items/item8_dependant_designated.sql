@@ -21,6 +21,7 @@ WITH ev AS MATERIALIZED (
          ORDER BY c.issued_on DESC, c.card_id DESC LIMIT 1) AS principal_card_id,
         (SELECT n.notification_id FROM residence_notifications n
          WHERE n.person_id = sp.person_id AND n.notified_on <= sp.permitted_on AND n.notice_arrived_at < :window_end
+           AND n.recorded_at < :window_end
          ORDER BY n.notified_on DESC, n.notification_id DESC LIMIT 1) AS notification_id
     FROM status_permissions sp
     WHERE sp.kind = 'change' AND sp.status_code = 'DESIGNATED' AND sp.principal_person_id IS NOT NULL

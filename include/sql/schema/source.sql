@@ -117,6 +117,7 @@ CREATE TABLE residence_notifications (
     recorded_at       TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX residence_notifications_arrived ON residence_notifications (notice_arrived_at);
+CREATE INDEX residence_notifications_recorded_at ON residence_notifications (recorded_at);
 CREATE INDEX residence_notifications_person_notified ON residence_notifications (person_id, notified_on);
 
 INSERT INTO permission_kinds (kind, article, name_ja) VALUES

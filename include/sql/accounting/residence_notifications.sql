@@ -1,0 +1,26 @@
+-- Accounting of residence notifications (item 6), whose event is the municipality's notice reaching
+-- ISA: the rows recorded in the window or whose notice arrived in it. Item 6 takes a row in the month
+-- in which it is both recorded and arrived; a row recorded but not yet arrived waits for its month.
+-- The first row is an independent count of that basis (see status_permissions.sql).
+SELECT 'window' AS route, COUNT(*) AS row_count
+FROM residence_notifications
+WHERE recorded_at >= :window_start AND recorded_at < :window_end
+   OR notice_arrived_at >= :window_start AND notice_arrived_at < :window_end AND recorded_at < :window_end
+UNION ALL
+SELECT route, COUNT(*) AS row_count FROM (
+    SELECT CASE
+        WHEN n.notice_arrived_at IS NULL OR n.notice_arrived_at >= :window_end THEN 'notice_not_arrived'
+        WHEN st.status_code IS NULL THEN 'status_unknown'
+        WHEN st.is_ssw = 1 THEN 'item6'
+        ELSE 'not_ssw'
+    END AS route
+    FROM residence_notifications n
+    LEFT JOIN status_permissions sp ON sp.permission_id = (
+        SELECT s.permission_id FROM status_permissions s
+        WHERE s.person_id = n.person_id AND s.permitted_on <= n.notified_on AND s.recorded_at < :window_end
+        ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1)
+    LEFT JOIN statuses st ON st.status_code = sp.status_code
+    WHERE n.recorded_at >= :window_start AND n.recorded_at < :window_end
+       OR n.notice_arrived_at >= :window_start AND n.notice_arrived_at < :window_end AND n.recorded_at < :window_end
+) routed
+GROUP BY route
