@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from ssw_linkage.package import ENCODINGS, MANIFEST, QUARANTINE
-from ssw_linkage.spec import ITEMS, SPEC_VERSION, Column
+from ssw_linkage.spec import ITEMS, SPEC_VERSION, VALUE_RULES, Column
 
 
 def _rule(column: Column) -> str:
+    if column.in_window:
+        return "`after_window`"
     return f"`{column.rule.name}`: {column.rule.description}" if column.rule else ""
+
+
+def _may_start_with(column: Column) -> str:
+    return " ".join(f"`{ch}`" for ch in column.may_start_with)
 
 
 def render() -> str:
@@ -23,6 +29,12 @@ def render() -> str:
         "A row breaking any rule below is not written: it is listed in the quarantine file with its item, "
         "record id and the `column:rule` names it broke (never the values).",
         "",
+        "Every value is held to these rules, by its column's type and settings (text rules apply to text "
+        "columns; *max length* and *may start with* are per column, a blank *may start with* allowing none "
+        "of `=` `+` `-` `@`):",
+        "",
+        *(f"- `{name}`: {description}." for name, description in VALUE_RULES.items()),
+        "",
     ]
     for item in ITEMS:
         lines += [
@@ -32,12 +44,16 @@ def render() -> str:
             "",
             f"{item.title_en}. Extraction: `include/sql/items/{item.sql_file}`.",
             "",
-            "| # | key | header (見出し) | type | required | rule | notes |",
-            "|---|---|---|---|---|---|---|",
+            "| # | key | header (見出し) | type | required | max length | may start with | rule | notes |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for n, c in enumerate(item.columns, start=1):
             required = "yes" if c.required else ""
-            lines.append(f"| {n} | `{c.key}` | {c.header} | {c.type} | {required} | {_rule(c)} | {c.description} |")
+            length = c.max_length or ""
+            lines.append(
+                f"| {n} | `{c.key}` | {c.header} | {c.type} | {required} | {length} | {_may_start_with(c)} "
+                f"| {_rule(c)} | {c.description} |"
+            )
         if item.row_rules:
             lines += ["", "Row rules: " + "; ".join(f"`{r.name}`: {r.description}" for r in item.row_rules) + "."]
         lines.append("")

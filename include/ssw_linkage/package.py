@@ -94,7 +94,7 @@ def extract_item(
         _private_writer(partial, codec(encoding)) as out,
         _private_writer(rejected, codec(encoding)) as bad,
     ):
-        checker = RowChecker(item, keys, codec(encoding))
+        checker = RowChecker(item, keys, codec(encoding), month)
         writer, quarantine = _csv(out), _csv(bad)
         writer.writerow(item.headers)
         for row in rows:
