@@ -24,25 +24,31 @@ class SourceBuilder:
         self.ids: Counter = Counter()
         self.rows: dict[str, list[list]] = {t: [] for t in COLUMNS}
         source.create_schema(engine)
-        base = "700001205000"
-        self.employer_id = self._add(
-            "employers",
-            "株式会社テスト",
-            "東京都千代田区1-1",
-            f"{corporate_check_digit(base)}{base}",
-            "03-1234-5678",
-            "試験 太郎",
-        )
+        self.employer_id = self.employer()
 
     def _add(self, table: str, *values) -> int:
         self.ids[table] += 1
         self.rows[table].append([self.ids[table], *values])
         return self.ids[table]
 
-    def person(
-        self, name: str = "NGUYEN VAN TEST", birth: date = date(1995, 4, 1), nationality: str = "ベトナム"
+    def employer(
+        self,
+        name: object = "株式会社テスト",
+        address: object = "東京都千代田区1-1",
+        phone: object = "03-1234-5678",
+        representative: object = "試験 太郎",
     ) -> int:
-        return self._add("persons", name, None, birth, "M", nationality)
+        base = "700001205000"
+        return self._add("employers", name, address, f"{corporate_check_digit(base)}{base}", phone, representative)
+
+    def person(
+        self,
+        name: object = "NGUYEN VAN TEST",
+        birth: object = date(1995, 4, 1),
+        nationality: str = "ベトナム",
+        kanji: object = None,
+    ) -> int:
+        return self._add("persons", name, kanji, birth, "M", nationality)
 
     def card(
         self,
@@ -66,6 +72,9 @@ class SourceBuilder:
         field: str | None = "介護",
         principal: int | None = None,
         relationship: str | None = None,
+        period: object = 12,
+        expires: object = None,
+        employer: int | None = None,
     ) -> int:
         card = self.card(person, on, "landing" if kind == "landing" else "status_permission", recorded)
         ssw = status.startswith("SSW")
@@ -75,9 +84,9 @@ class SourceBuilder:
             kind,
             status,
             field if ssw else None,
-            12,
-            date(on.year + 1, on.month, 1),
-            self.employer_id if ssw else None,
+            period,
+            expires or date(on.year + 1, on.month, 1),
+            (employer or self.employer_id) if ssw else None,
             principal,
             relationship,
             on,
@@ -90,10 +99,15 @@ class SourceBuilder:
     ) -> int:
         return self._add("departures", person, on, "成田空港", reentry, status, recorded or jst(on))
 
-    def notify(self, person: int, on: date, arrived: datetime | None, kind: str = "move") -> int:
-        return self._add(
-            "residence_notifications", person, kind, "東京都千代田区千代田1-1", "131016", on, arrived, jst(on)
-        )
+    def notify(
+        self,
+        person: int,
+        on: date,
+        arrived: datetime | None,
+        kind: str = "move",
+        address: object = "東京都千代田区千代田1-1",
+    ) -> int:
+        return self._add("residence_notifications", person, kind, address, "131016", on, arrived, jst(on))
 
     def load(self) -> None:
         for table, columns in COLUMNS.items():
