@@ -15,6 +15,7 @@ from ssw_linkage import reference, validators
 
 SPEC_VERSION = "1.1.0"
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+ENCODINGS = {"cp932": "cp932", "utf-8-bom": "utf-8-sig"}  # a package's encoding → its Python codec
 
 
 @dataclass(frozen=True)

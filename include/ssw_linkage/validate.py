@@ -14,11 +14,10 @@ from typing import Any
 
 from ssw_linkage import validators
 from ssw_linkage.months import JST, DataMonth
-from ssw_linkage.spec import VALUE_RULES, Column, Item, Rule
+from ssw_linkage.spec import ENCODINGS, VALUE_RULES, Column, Item, Rule
 
 _DIGITS_RE = re.compile(r"[0-9]+")
-# Python codec → the package's name for the encoding (package.ENCODINGS, reversed)
-_ENCODING_NAMES = {"utf-8-sig": "utf-8-bom"}
+_ENCODING_NAMES = {codec: name for name, codec in ENCODINGS.items()}
 
 
 class SpecMismatch(RuntimeError):

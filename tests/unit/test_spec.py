@@ -55,3 +55,9 @@ def test_every_column_declares_its_text_and_window_rules():
 def test_expiry_is_checked_where_the_event_grants_the_period():
     # items 2, 5 and 6 look up an earlier permission, which a pending application may outlast
     assert [i.number for i in ITEMS if EXPIRY_NOT_BEFORE_EVENT in i.row_rules] == [1, 3, 4, 7, 8]
+
+
+def test_package_writes_the_encodings_the_spec_names():
+    from ssw_linkage import package, spec
+
+    assert package.ENCODINGS == spec.ENCODINGS
