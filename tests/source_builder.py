@@ -28,25 +28,27 @@ class SourceBuilder:
         self.rows: dict[str, list[list]] = {t: [] for t in COLUMNS}
         self.current: dict[int, dict] = {}  # each person's latest particulars
         source.create_schema(engine)
-        base = "700001205000"
-        self.employer_id = self._add(
-            "employers",
-            "株式会社テスト",
-            "東京都千代田区1-1",
-            f"{corporate_check_digit(base)}{base}",
-            "03-1234-5678",
-            "試験 太郎",
-        )
+        self.employer_id = self.employer()
 
     def _add(self, table: str, *values) -> int:
         self.ids[table] += 1
         self.rows[table].append([self.ids[table], *values])
         return self.ids[table]
 
+    def employer(
+        self,
+        name: object = "株式会社テスト",
+        address: object = "東京都千代田区1-1",
+        phone: object = "03-1234-5678",
+        representative: object = "試験 太郎",
+    ) -> int:
+        base = "700001205000"
+        return self._add("employers", name, address, f"{corporate_check_digit(base)}{base}", phone, representative)
+
     def person(
         self,
-        name: str | None = "NGUYEN VAN TEST",
-        birth: date | None = date(1995, 4, 1),
+        name: object = "NGUYEN VAN TEST",
+        birth: object = date(1995, 4, 1),
         nationality: str | None = "ベトナム",
         *,
         kanji: str | None = None,
@@ -94,7 +96,9 @@ class SourceBuilder:
         field: str | None = "介護",
         principal: int | None = None,
         relationship: str | None = None,
-        period: int | None = 12,
+        period: object = 12,
+        expires: object = None,
+        employer: int | None = None,
     ) -> int:
         card = self.card(person, on, PERMISSION_CARDS[kind], recorded)
         ssw = status.startswith("SSW")
@@ -105,8 +109,8 @@ class SourceBuilder:
             status,
             field if ssw else None,
             period,
-            date(on.year + 1, on.month, 1) if period else None,
-            self.employer_id if ssw else None,
+            expires or (date(on.year + 1, on.month, 1) if period else None),
+            (employer or self.employer_id) if ssw else None,
             principal,
             relationship,
             on,
@@ -120,10 +124,16 @@ class SourceBuilder:
         return self._add("departures", person, on, "成田空港", reentry, status, recorded or jst(on))
 
     def notify(
-        self, person: int, on: date, arrived: datetime | None, kind: str = "move", recorded: datetime | None = None
+        self,
+        person: int,
+        on: date,
+        arrived: datetime | None,
+        kind: str = "move",
+        address: object = "東京都千代田区千代田1-1",
+        recorded: datetime | None = None,
     ) -> int:
-        address = ("東京都千代田区千代田1-1", "131016")
-        return self._add("residence_notifications", person, kind, *address, on, arrived, recorded or jst(on))
+        row = (kind, address, "131016", on, arrived, recorded or jst(on))
+        return self._add("residence_notifications", person, *row)
 
     def load(self) -> None:
         with source.bulk_loading(self.engine) as load:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ssw_linkage.package import ENCODINGS, MANIFEST, QUARANTINE
-from ssw_linkage.spec import ITEMS, SPEC_VERSION, Column
+from ssw_linkage.accounting import EXCLUSIONS
+from ssw_linkage.package import CARRIED, ENCODINGS, MANIFEST, QUARANTINE
+from ssw_linkage.spec import ITEMS, SPEC_VERSION, VALUE_RULES, Column
 
 # Readings of the agreement and the law that the extraction depends on, with their reasons.
 DECISIONS = (
@@ -31,7 +32,13 @@ DECISIONS = (
 
 
 def _rule(column: Column) -> str:
+    if column.in_window:
+        return "`after_window`"
     return f"`{column.rule.name}`: {column.rule.description}" if column.rule else ""
+
+
+def _may_start_with(column: Column) -> str:
+    return " ".join(f"`{ch}`" for ch in column.may_start_with)
 
 
 def render() -> str:
@@ -40,12 +47,29 @@ def render() -> str:
         "",
         f"Generated from `ssw_linkage.spec` (spec version {SPEC_VERSION}) by `ssw-linkage spec`; do not edit.",
         "",
-        f"Each package holds one CSV file per item, `{MANIFEST}` and `{QUARANTINE}`. CSV: "
+        f"Each package holds one CSV file per item, `{QUARANTINE}`, `{CARRIED}` and `{MANIFEST}`. CSV: "
         f"encoding {' or '.join(ENCODINGS)} (default cp932), CRLF, one header row, every field quoted, "
-        "dates ISO 8601 (Western calendar), timestamps ISO 8601 in JST. Rows are ordered by record id.",
+        "dates ISO 8601 (Western calendar), timestamps ISO 8601 in JST. Rows are ordered by record id; rows "
+        "carried over from earlier months follow the month's own rows.",
         "",
-        "A row breaking any rule below is not written: it is listed in the quarantine file with its item, "
-        "record id and the `column:rule` names it broke (never the values).",
+        "A row breaking any rule below is not written: it is held, listed in the quarantine file with its item, "
+        "record id, the month it was first held and the `column:rule` names it broke (never the values). "
+        "Every later month re-checks the rows still held (as of its own window end) and delivers each once, "
+        f"in the first package that finds it valid, listing it in `{CARRIED}`.",
+        "",
+        "Every value is held to these rules, by its column's type and settings (text rules apply to text "
+        "columns; *max length* and *may start with* are per column, a blank *may start with* allowing none "
+        "of `=` `+` `-` `@`):",
+        "",
+        *(f"- `{name}`: {description}." for name, description in VALUE_RULES.items()),
+        "",
+        "## Accounting (計数照合)",
+        "",
+        "The manifest accounts for every source event of the month, table by table: the rows of the window "
+        "(counted independently) are taken by an item (delivered or held) or excluded by one of these rules, "
+        "or the run fails before publishing (`include/sql/accounting/`):",
+        "",
+        *(f"- `{name}`: {description}." for name, description in EXCLUSIONS.items()),
         "",
         "## Decisions",
         "",
@@ -60,12 +84,16 @@ def render() -> str:
             "",
             f"{item.title_en}. Extraction: `include/sql/items/{item.sql_file}`.",
             "",
-            "| # | key | header (見出し) | type | required | rule | notes |",
-            "|---|---|---|---|---|---|---|",
+            "| # | key | header (見出し) | type | required | max length | may start with | rule | notes |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for n, c in enumerate(item.columns, start=1):
             required = "yes" if c.required else ""
-            lines.append(f"| {n} | `{c.key}` | {c.header} | {c.type} | {required} | {_rule(c)} | {c.description} |")
+            length = c.max_length or ""
+            lines.append(
+                f"| {n} | `{c.key}` | {c.header} | {c.type} | {required} | {length} | {_may_start_with(c)} "
+                f"| {_rule(c)} | {c.description} |"
+            )
         if item.row_rules:
             lines += ["", "Row rules: " + "; ".join(f"`{r.name}`: {r.description}" for r in item.row_rules) + "."]
         lines.append("")

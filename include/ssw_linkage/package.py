@@ -39,13 +39,17 @@ from ssw_linkage.carryover import (
 from ssw_linkage.csv_format import ENCODINGS, codec
 from ssw_linkage.errors import IntegrityError, PackageConflict
 from ssw_linkage.months import DataMonth
+from ssw_linkage.package_checks import check_package, package_files, verify
 from ssw_linkage.spec import ITEMS, SPEC_VERSION, Item
 from ssw_linkage.staging import CLI_RUN_PREFIX, MANIFEST, READY, Staging, private_file, sha256_file
 from ssw_linkage.validate import RowChecker
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CARRIED", "ENCODINGS", "MANIFEST", "QUARANTINE", "READY", "ItemCounts", "publish", "run_month"]
+__all__ = [
+    "CARRIED", "ENCODINGS", "MANIFEST", "QUARANTINE", "READY",
+    "ItemCounts", "package_files", "publish", "run_month", "verify",
+]
 PROGRESS_EVERY = 100_000
 
 
@@ -104,7 +108,7 @@ def extract_item(
         private_file(_quarantine_part(build, item), python_codec) as held,
     ):
         csv_format.writer(out).writerow(item.headers)
-        checker = RowChecker(item, keys, python_codec)
+        checker = RowChecker(item, keys, python_codec, month)
         delivered, kept = _write_checked(rows, checker, out, held, lambda _: str(month), progress)
     os.replace(partial, target)
     counts = ItemCounts(item.number, len(delivered) + len(kept), len(delivered), len(kept))
@@ -134,7 +138,7 @@ def _carry_over(
                 private_file(build / item.file_name, python_codec, append=True) as out,
                 private_file(_quarantine_part(build, item), python_codec, append=True) as still,
             ):
-                checker = RowChecker(item, keys, python_codec)
+                checker = RowChecker(item, keys, python_codec, month)
                 delivered, kept = _write_checked(selected, checker, out, still, since.__getitem__)
             released = sorted(set(since) - set(delivered) - set(kept))
             for record_id in delivered:
@@ -214,31 +218,6 @@ def _manifest(build: Path, month: DataMonth, counts: list[ItemCounts], encoding:
     }
 
 
-def package_files() -> list[str]:
-    """Every file a published package holds besides READY (which ``Staging.is_ready`` checks)."""
-    return sorted([i.file_name for i in ITEMS] + [QUARANTINE, CARRIED, MANIFEST])
-
-
-def verify(package: Path) -> list[str]:
-    """Problems with a published package's files against its manifest (empty when whole)."""
-    try:
-        manifest = json.loads((package / MANIFEST).read_text(encoding="utf-8"))
-        listed = [*manifest["items"], manifest["held"], manifest["carried"]]
-    except (OSError, ValueError, KeyError) as error:
-        return [f"{MANIFEST}: unreadable ({type(error).__name__})"]
-    problems = []
-    present = sorted(p.name for p in package.iterdir() if p.name not in (READY, f".{READY}.tmp"))
-    for name in sorted(set(present) ^ set(package_files())):
-        problems.append(f"{name}: {'unexpected file' if name in present else 'missing'}")
-    for entry in listed:
-        path = package / entry["file"]
-        if not path.is_file() or path.is_symlink():
-            continue
-        if path.stat().st_size != entry["bytes"] or sha256_file(path) != entry["sha256"]:
-            problems.append(f"{entry['file']}: size or SHA-256 differs from the manifest")
-    return problems
-
-
 def _publish_locked(
     engine: Engine,
     staging: Staging,
@@ -256,6 +235,9 @@ def _publish_locked(
     manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     with private_file(build / MANIFEST) as f:
         f.write(manifest_bytes)
+    problems = check_package(build, manifest, encoding)
+    if problems:
+        raise IntegrityError(f"package {month} fails its checks, not published: {'; '.join(problems[:5])}")
     final = staging.package(month)
     if final.exists():
         damage = verify(final)

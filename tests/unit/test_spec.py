@@ -1,8 +1,8 @@
 import re
 
-from ssw_linkage import dictionary, source
+from ssw_linkage import dictionary, source, validators
 from ssw_linkage.months import DataMonth
-from ssw_linkage.spec import ITEMS, item
+from ssw_linkage.spec import EXPIRY_NOT_BEFORE_EVENT, ITEMS, item
 
 
 def test_eight_items_with_unique_iso9660_names():
@@ -39,3 +39,17 @@ def test_data_dictionary_is_current():
     committed = (Path(__file__).parents[2] / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     assert committed == dictionary.render(), "run: ssw-linkage spec --output docs/data-dictionary.md"
     assert item(6).headers[3] == "市区町村通知到達日時"
+
+
+def test_every_column_declares_its_text_and_window_rules():
+    for i in ITEMS:
+        for c in i.columns:
+            assert (c.max_length is not None) == (c.type == "text"), (i.number, c.key)
+            assert set(c.may_start_with) <= set(validators.FORMULA_CHARACTERS), c.key
+            assert c.in_window == (c.key == "event_date") and not (c.in_window and c.rule), c.key
+    assert {c.may_start_with for i in ITEMS for c in i.columns} == {"", "+"}  # only phone numbers may start with +
+
+
+def test_expiry_is_checked_where_the_event_grants_the_period():
+    # items 2, 5 and 6 look up an earlier permission, which a pending application may outlast
+    assert [i.number for i in ITEMS if EXPIRY_NOT_BEFORE_EVENT in i.row_rules] == [1, 3, 4, 7, 8]

@@ -31,3 +31,12 @@ def test_fields_are_data_with_validity_dates():
     assert len(current) == 16 and "工業製品製造業" in current and "素形材産業" not in current
     assert fields["素形材産業"].in_force(date(2020, 1, 1))
     assert validators.ssw_field("素形材産業")  # older data keeps its old names
+
+
+def test_phone_format_and_formula_start():
+    for good in ("03-1234-5678", "+81 3 1234 5678", "(03)1234-5678"):
+        assert validators.phone(good), good
+    for bad in ("+cmd|'/C calc'!A0", "03-1234-5678 内線1", "=1+1", "+"):
+        assert not validators.phone(bad), bad
+    assert validators.formula_start("+").match("+81") is None and validators.formula_start("+").match("＋81")
+    assert validators.formula_start().match("\u3000 -1") and validators.formula_start().match("A-1") is None
