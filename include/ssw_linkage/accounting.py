@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, text
 
-from ssw_linkage import source
+from ssw_linkage import queries, source
 from ssw_linkage.errors import IntegrityError
 from ssw_linkage.months import DataMonth
-from ssw_linkage.spec import SQL_DIR
 
 # source table → (its items, what its window is)
 TABLES = {
@@ -40,7 +39,7 @@ EXCLUSIONS = {
 
 
 def _routes(engine: Engine, table: str, month: DataMonth) -> tuple[int, dict[str, int]]:
-    sql = (SQL_DIR / "accounting" / f"{table}.sql").read_text(encoding="utf-8")
+    sql = queries.render(f"accounting/{table}.sql")
     params = source.window_params(engine, month)
     del params["held_ids"]
     with engine.connect() as conn:

@@ -280,7 +280,7 @@ def publish(
         try:
             return _publish_locked(engine, staging, build, month, counts, encoding, replace)
         finally:
-            shutil.rmtree(build, ignore_errors=True)
+            staging.discard_build(build)
 
 
 def run_month(
@@ -308,7 +308,7 @@ def run_month(
                 with staging.publish_lock():
                     return _publish_locked(engine, staging, build, month, counts, encoding, replace)
             finally:
-                shutil.rmtree(build, ignore_errors=True)
+                staging.discard_build(build)
 
 
 def is_ready(staging_root: Path, month: DataMonth) -> bool:

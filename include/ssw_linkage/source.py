@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from ssw_linkage import reference
 from ssw_linkage.errors import SourceUnavailable, UsageError
 from ssw_linkage.months import DataMonth
-from ssw_linkage.spec import SQL_DIR
+from ssw_linkage.queries import SQL_DIR
 
 SCHEMA_FILE = SQL_DIR / "schema" / "source.sql"
 SQLITE_SCHEMA_FILE = SQL_DIR / "schema" / "source_sqlite.sql"
@@ -110,6 +110,17 @@ def describe(engine: Engine) -> str:
     if url.get_backend_name() == "sqlite":
         return f"SQLite source {unquote((url.database or ':memory:').removeprefix('file:'))}"
     return f"PostgreSQL source {url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+
+
+# SQLite's messages for a database it cannot use (its OperationalError also covers bad SQL)
+_SQLITE_UNAVAILABLE = ("unable to open", "database is locked", "disk i/o error", "no such table", "malformed")
+
+
+def _unreachable(engine: Engine, error: OperationalError) -> bool:
+    """Whether an OperationalError says the source cannot be used (connection lost, locked, gone)."""
+    if engine.dialect.name != "sqlite":
+        return True  # psycopg raises OperationalError for connection and server failures only
+    return str(error.orig).lower().startswith(_SQLITE_UNAVAILABLE)
 
 
 def _unavailable(engine: Engine, error: DBAPIError) -> SourceUnavailable:
@@ -253,5 +264,7 @@ def stream(
                 item_query(sql), dict(params)
             )
             yield tuple(result.keys()), iter(result)
-    except OperationalError as error:  # connection lost, database locked or gone: not a bug of ours
+    except OperationalError as error:
+        if not _unreachable(engine, error):
+            raise  # SQLite reports a bad query as OperationalError too: that is a bug, not the source
         raise _unavailable(engine, error) from error

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from importlib.resources import files
 from typing import Any
 
-from ssw_linkage import reference, validators
+from ssw_linkage import queries, reference, validators
 
 SPEC_VERSION = "1.1.0"
-SQL_DIR = files("ssw_linkage.sql")  # include/sql, shipped inside the wheel (see pyproject.toml)
 
 
 @dataclass(frozen=True)
@@ -67,7 +65,7 @@ class Item:
 
     @property
     def sql(self) -> str:
-        return (SQL_DIR / "items" / self.sql_file).read_text(encoding="utf-8")
+        return queries.render(f"items/{self.sql_file}")
 
 
 # Rules every value is held to, by column type and the column's settings: name → description.

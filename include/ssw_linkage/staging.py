@@ -209,11 +209,19 @@ class Staging:
         safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in run_key)
         return _private_dir(self._own(BUILD) / f"{month.compact}-{safe}")
 
+    def _build_lock(self, build: Path) -> Path:
+        return self._own(LOCKS) / f"build-{build.name}.lock"
+
     @contextmanager
     def working_in(self, build: Path) -> Iterator[None]:
         """Mark a build as in use (a shared flock on its lock file) while a process writes into it."""
-        with _flock(self._own(LOCKS) / f"build-{build.name}.lock", shared=True):
+        with _flock(self._build_lock(build), shared=True):
             yield
+
+    def discard_build(self, build: Path) -> None:
+        """Remove a build directory (if still there) and its lock file."""
+        shutil.rmtree(build, ignore_errors=True)
+        self._build_lock(build).unlink(missing_ok=True)
 
     def remove_dead_builds(
         self, month: DataMonth | None = None, grace_seconds: float = DEFAULT_BUILD_GRACE_SECONDS, keep: str = ""
@@ -233,11 +241,9 @@ class Staging:
             idle = time.time() - max((p.lstat().st_mtime for p in [build, *build.iterdir()]), default=0)
             if not run.startswith(CLI_RUN_PREFIX) and idle < grace_seconds:
                 continue
-            lock = self._own(LOCKS) / f"build-{build.name}.lock"
-            with _flock(lock, blocking=False) as free:
+            with _flock(self._build_lock(build), blocking=False) as free:
                 if free:
-                    shutil.rmtree(build)
-                    lock.unlink(missing_ok=True)
+                    self.discard_build(build)
                     removed.append(build.name)
         if removed:
             log.warning("removed %d leftover build director(ies) of dead runs: %s", len(removed), removed)

@@ -38,7 +38,7 @@ def test_the_wheel_installed_in_a_fresh_venv_seeds_and_runs_a_month(tmp_path):
 
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     where = subprocess.run(
-        [python, "-c", "from ssw_linkage.spec import SQL_DIR; print(SQL_DIR)"],
+        [python, "-c", "from ssw_linkage.queries import SQL_DIR; print(SQL_DIR)"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

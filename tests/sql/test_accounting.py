@@ -82,3 +82,11 @@ def test_a_row_an_item_query_drops_fails_the_run_before_publishing(engine, tmp_p
     with pytest.raises(errors.IntegrityError, match="item 2 for 2026-05: its query returned .* routes"):
         package.run_month(engine, MAY, tmp_path)
     assert not (tmp_path / "202605").exists()
+
+
+def test_a_broken_query_is_a_bug_not_an_unavailable_source(engine, tmp_path, monkeypatch):
+    SourceBuilder(engine).load()
+    monkeypatch.setattr(Item, "sql", property(lambda item: "SELECT {"))
+    with pytest.raises(Exception) as raised:
+        package.run_month(engine, MAY, tmp_path)
+    assert not isinstance(raised.value, errors.SourceUnavailable)

@@ -1,3 +1,4 @@
+{% import "macros.sql" as m -%}
 -- Accounting of status permissions recorded in the window (items 1, 3, 4, 7, 8): which items take each
 -- row, or the named rule that excludes it; the first row is an independent count of the window.
 -- The rules restate the item files' on purpose (double entry): a row an item query drops silently
@@ -32,15 +33,8 @@ SELECT route, COUNT(*) AS row_count FROM (
             SELECT sp.kind, sp.principal_person_id, st.is_ssw,
                 CASE WHEN sp.kind = 'landing' AND sp.status_code = 'DEPENDENT'
                        OR sp.kind = 'change' AND sp.status_code = 'DESIGNATED' THEN 1 ELSE 0 END AS dependant_event,
-                (SELECT s.permission_id FROM status_permissions s
-                 WHERE s.person_id = sp.person_id AND s.recorded_at < :window_end
-                   AND (s.permitted_on < sp.permitted_on
-                        OR (s.permitted_on = sp.permitted_on AND s.permission_id < sp.permission_id))
-                 ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1) AS previous_permission_id,
-                (SELECT s.permission_id FROM status_permissions s
-                 WHERE s.person_id = sp.principal_person_id AND s.permitted_on <= sp.permitted_on
-                   AND s.recorded_at < :window_end
-                 ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1) AS principal_permission_id
+                {{ m.permission_before('sp.person_id', 'sp.permitted_on', 'sp.permission_id') }} AS previous_permission_id,
+                {{ m.permission_on('sp.principal_person_id', 'sp.permitted_on') }} AS principal_permission_id
             FROM status_permissions sp
             JOIN statuses st ON st.status_code = sp.status_code
             WHERE sp.recorded_at >= :window_start AND sp.recorded_at < :window_end

@@ -1,3 +1,4 @@
+{% import "macros.sql" as m -%}
 -- Item 3 (別紙1 番号3): permission to 特定技能 by change of status (20条) or extension of
 -- the period of stay (21条). Includes 1号→2号 and 技能実習→特定技能 changes. A 22条の2 acquisition is not
 -- item 3 (see the data dictionary's Decisions).
@@ -6,18 +7,9 @@
 -- Look-ups run once per event in a materialized CTE and return ids; the main query joins by id.
 WITH ev AS MATERIALIZED (
     SELECT sp.*,
-        (SELECT pp.particulars_id FROM person_particulars pp
-         WHERE pp.person_id = sp.person_id AND pp.effective_on <= sp.permitted_on AND pp.recorded_at < :window_end
-         ORDER BY pp.effective_on DESC, pp.particulars_id DESC LIMIT 1) AS particulars_id,
-        (SELECT s.permission_id FROM status_permissions s
-         WHERE s.person_id = sp.person_id AND s.recorded_at < :window_end
-           AND (s.permitted_on < sp.permitted_on
-                OR (s.permitted_on = sp.permitted_on AND s.permission_id < sp.permission_id))
-         ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1) AS previous_permission_id,
-        (SELECT n.notification_id FROM residence_notifications n
-         WHERE n.person_id = sp.person_id AND n.notified_on <= sp.permitted_on AND n.notice_arrived_at < :window_end
-           AND n.recorded_at < :window_end
-         ORDER BY n.notified_on DESC, n.notification_id DESC LIMIT 1) AS notification_id
+        {{ m.particulars_on('sp.person_id', 'sp.permitted_on') }} AS particulars_id,
+        {{ m.permission_before('sp.person_id', 'sp.permitted_on', 'sp.permission_id') }} AS previous_permission_id,
+        {{ m.notification_on('sp.person_id', 'sp.permitted_on') }} AS notification_id
     FROM status_permissions sp
     JOIN statuses st ON st.status_code = sp.status_code AND st.is_ssw = 1
     WHERE sp.kind IN ('change', 'extension')
@@ -28,23 +20,14 @@ SELECT
     ev.permitted_on        AS event_date,
     k.name_ja || '（' || k.article || '）' AS permission_kind,
     prev_st.name_ja        AS previous_status,
-    rc.card_number         AS card_number,
-    p.name_roman           AS name_roman,
-    p.name_kanji           AS name_kanji,
-    p.birth_date           AS birth_date,
-    p.sex                  AS sex,
-    p.nationality          AS nationality,
+{{ m.person_columns('rc.card_number') }}
     st.name_ja             AS status,
     ev.ssw_field           AS ssw_field,
     ev.period_months       AS period_months,
     ev.expires_on          AS expires_on,
     rn.address             AS address,
     rn.municipality_code   AS municipality_code,
-    e.name                 AS employer_name,
-    e.address              AS employer_address,
-    e.corporate_number     AS corporate_number,
-    e.phone                AS employer_phone,
-    e.representative       AS employer_representative
+{{ m.employer_columns() }}
 FROM ev
 JOIN statuses st ON st.status_code = ev.status_code
 JOIN permission_kinds k ON k.kind = ev.kind

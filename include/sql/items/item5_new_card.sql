@@ -1,3 +1,4 @@
+{% import "macros.sql" as m -%}
 -- Item 5 (別紙1 番号5): new residence card for a 特定技能 resident under 19条の10〜13
 -- (change of name, birth date, sex or nationality; renewal; reissue). Cards issued with a
 -- landing or a 20/21条 permission are not item 5 (card_issue_reasons.is_item5 = 0).
@@ -6,16 +7,9 @@
 -- Look-ups run once per event in a materialized CTE and return ids; the main query joins by id.
 WITH ev AS MATERIALIZED (
     SELECT c.*, r.name_ja AS reason_ja,
-        (SELECT pp.particulars_id FROM person_particulars pp
-         WHERE pp.person_id = c.person_id AND pp.effective_on <= c.issued_on AND pp.recorded_at < :window_end
-         ORDER BY pp.effective_on DESC, pp.particulars_id DESC LIMIT 1) AS particulars_id,
-        (SELECT s.permission_id FROM status_permissions s
-         WHERE s.person_id = c.person_id AND s.permitted_on <= c.issued_on AND s.recorded_at < :window_end
-         ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1) AS permission_id,
-        (SELECT n.notification_id FROM residence_notifications n
-         WHERE n.person_id = c.person_id AND n.notified_on <= c.issued_on AND n.notice_arrived_at < :window_end
-           AND n.recorded_at < :window_end
-         ORDER BY n.notified_on DESC, n.notification_id DESC LIMIT 1) AS notification_id
+        {{ m.particulars_on('c.person_id', 'c.issued_on') }} AS particulars_id,
+        {{ m.permission_on('c.person_id', 'c.issued_on') }} AS permission_id,
+        {{ m.notification_on('c.person_id', 'c.issued_on') }} AS notification_id
     FROM residence_cards c
     JOIN card_issue_reasons r ON r.reason_code = c.reason_code AND r.is_item5 = 1
     WHERE (c.recorded_at >= :window_start AND c.recorded_at < :window_end OR c.card_id IN :held_ids)
@@ -25,23 +19,14 @@ SELECT
     ev.issued_on           AS event_date,
     ev.reason_ja           AS issue_reason,
     old.card_number        AS previous_card_number,
-    ev.card_number         AS card_number,
-    p.name_roman           AS name_roman,
-    p.name_kanji           AS name_kanji,
-    p.birth_date           AS birth_date,
-    p.sex                  AS sex,
-    p.nationality          AS nationality,
+{{ m.person_columns('ev.card_number') }}
     st.name_ja             AS status,
     sp.ssw_field           AS ssw_field,
     sp.period_months       AS period_months,
     sp.expires_on          AS expires_on,
     rn.address             AS address,
     rn.municipality_code   AS municipality_code,
-    e.name                 AS employer_name,
-    e.address              AS employer_address,
-    e.corporate_number     AS corporate_number,
-    e.phone                AS employer_phone,
-    e.representative       AS employer_representative
+{{ m.employer_columns() }}
 FROM ev
 LEFT JOIN person_particulars p ON p.particulars_id = ev.particulars_id
 JOIN status_permissions sp ON sp.permission_id = ev.permission_id

@@ -1,3 +1,4 @@
+{% import "macros.sql" as m -%}
 -- Item 6 (別紙1 番号6): residence address registered or changed (19条の7〜9) by a
 -- 特定技能 resident. The event is the arrival of the municipality's notice (市区町村通知),
 -- so a row belongs to the month in which its notice has arrived and it is recorded (the later of
@@ -6,15 +7,9 @@
 -- Look-ups run once per event in a materialized CTE and return ids; the main query joins by id.
 WITH ev AS MATERIALIZED (
     SELECT n.*,
-        (SELECT pp.particulars_id FROM person_particulars pp
-         WHERE pp.person_id = n.person_id AND pp.effective_on <= n.notified_on AND pp.recorded_at < :window_end
-         ORDER BY pp.effective_on DESC, pp.particulars_id DESC LIMIT 1) AS particulars_id,
-        (SELECT s.permission_id FROM status_permissions s
-         WHERE s.person_id = n.person_id AND s.permitted_on <= n.notified_on AND s.recorded_at < :window_end
-         ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1) AS permission_id,
-        (SELECT c.card_id FROM residence_cards c
-         WHERE c.person_id = n.person_id AND c.issued_on <= n.notified_on AND c.recorded_at < :window_end
-         ORDER BY c.issued_on DESC, c.card_id DESC LIMIT 1) AS card_id
+        {{ m.particulars_on('n.person_id', 'n.notified_on') }} AS particulars_id,
+        {{ m.permission_on('n.person_id', 'n.notified_on') }} AS permission_id,
+        {{ m.card_on('n.person_id', 'n.notified_on') }} AS card_id
     FROM residence_notifications n
     -- in the month it is both recorded and arrived: a notice back-dated before a late recording is not lost
     WHERE (n.notice_arrived_at < :window_end AND n.recorded_at < :window_end
@@ -28,23 +23,14 @@ SELECT
                  WHEN 'after_status_change' THEN '在留資格変更等に伴う住居地届出（19条の8）'
                  ELSE '住居地の変更届出（19条の9）' END AS notification_kind,
     ev.notice_arrived_at   AS notice_arrived_at,
-    rc.card_number         AS card_number,
-    p.name_roman           AS name_roman,
-    p.name_kanji           AS name_kanji,
-    p.birth_date           AS birth_date,
-    p.sex                  AS sex,
-    p.nationality          AS nationality,
+{{ m.person_columns('rc.card_number') }}
     st.name_ja             AS status,
     sp.ssw_field           AS ssw_field,
     sp.period_months       AS period_months,
     sp.expires_on          AS expires_on,
     ev.address             AS address,
     ev.municipality_code   AS municipality_code,
-    e.name                 AS employer_name,
-    e.address              AS employer_address,
-    e.corporate_number     AS corporate_number,
-    e.phone                AS employer_phone,
-    e.representative       AS employer_representative
+{{ m.employer_columns() }}
 FROM ev
 LEFT JOIN person_particulars p ON p.particulars_id = ev.particulars_id
 JOIN status_permissions sp ON sp.permission_id = ev.permission_id

@@ -1,24 +1,14 @@
+{% import "macros.sql" as m -%}
 -- Item 7 (別紙1 番号7): dependant landing as 家族滞在 whose principal (本体者) holds
 -- 特定技能 on the landing permission date. Employer is the principal's. Particulars (the dependant's and
 -- the principal's) are those in force on that date, as known at window end.
 -- Look-ups run once per event in a materialized CTE and return ids; the main query joins by id.
 WITH ev AS MATERIALIZED (
     SELECT sp.*,
-        (SELECT pp.particulars_id FROM person_particulars pp
-         WHERE pp.person_id = sp.person_id AND pp.effective_on <= sp.permitted_on AND pp.recorded_at < :window_end
-         ORDER BY pp.effective_on DESC, pp.particulars_id DESC LIMIT 1) AS particulars_id,
-        (SELECT pp.particulars_id FROM person_particulars pp
-         WHERE pp.person_id = sp.principal_person_id AND pp.effective_on <= sp.permitted_on
-           AND pp.recorded_at < :window_end
-         ORDER BY pp.effective_on DESC, pp.particulars_id DESC LIMIT 1) AS principal_particulars_id,
-        (SELECT s.permission_id FROM status_permissions s
-         WHERE s.person_id = sp.principal_person_id AND s.permitted_on <= sp.permitted_on
-           AND s.recorded_at < :window_end
-         ORDER BY s.permitted_on DESC, s.permission_id DESC LIMIT 1) AS principal_permission_id,
-        (SELECT c.card_id FROM residence_cards c
-         WHERE c.person_id = sp.principal_person_id AND c.issued_on <= sp.permitted_on
-           AND c.recorded_at < :window_end
-         ORDER BY c.issued_on DESC, c.card_id DESC LIMIT 1) AS principal_card_id
+        {{ m.particulars_on('sp.person_id', 'sp.permitted_on') }} AS particulars_id,
+        {{ m.particulars_on('sp.principal_person_id', 'sp.permitted_on') }} AS principal_particulars_id,
+        {{ m.permission_on('sp.principal_person_id', 'sp.permitted_on') }} AS principal_permission_id,
+        {{ m.card_on('sp.principal_person_id', 'sp.permitted_on') }} AS principal_card_id
     FROM status_permissions sp
     WHERE sp.kind = 'landing' AND sp.status_code = 'DEPENDENT' AND sp.principal_person_id IS NOT NULL
       AND (sp.recorded_at >= :window_start AND sp.recorded_at < :window_end OR sp.permission_id IN :held_ids)
@@ -26,12 +16,7 @@ WITH ev AS MATERIALIZED (
 SELECT
     'SP' || CAST(ev.permission_id AS VARCHAR(20)) AS record_id,
     ev.permitted_on        AS event_date,
-    rc.card_number         AS card_number,
-    p.name_roman           AS name_roman,
-    p.name_kanji           AS name_kanji,
-    p.birth_date           AS birth_date,
-    p.sex                  AS sex,
-    p.nationality          AS nationality,
+{{ m.person_columns('rc.card_number') }}
     st.name_ja             AS status,
     ev.period_months       AS period_months,
     ev.expires_on          AS expires_on,
@@ -40,11 +25,7 @@ SELECT
     pp.name_roman          AS principal_name_roman,
     pst.name_ja            AS principal_status,
     psp.ssw_field          AS principal_ssw_field,
-    e.name                 AS employer_name,
-    e.address              AS employer_address,
-    e.corporate_number     AS corporate_number,
-    e.phone                AS employer_phone,
-    e.representative       AS employer_representative
+{{ m.employer_columns() }}
 FROM ev
 JOIN statuses st ON st.status_code = ev.status_code
 LEFT JOIN person_particulars p ON p.particulars_id = ev.particulars_id
