@@ -22,7 +22,7 @@ from pathlib import Path
 from ssw_linkage import dictionary, errors, package, source, synthetic
 from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
 from ssw_linkage.disc.build import build_disc
-from ssw_linkage.disc.cover import Sender
+from ssw_linkage.disc.sender import Sender
 from ssw_linkage.disc.verify import verify_disc
 from ssw_linkage.months import JST, DataMonth
 

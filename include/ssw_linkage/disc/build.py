@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ssw_linkage.business_calendar import GovernmentCalendar
 from ssw_linkage.disc import conditions, sealed
-from ssw_linkage.disc.cover import DiscFile, Sender, cover_sheet
+from ssw_linkage.disc.cover import DiscFile, cover_sheet
 from ssw_linkage.disc.iso_image import write_image
 from ssw_linkage.disc.layout import (
     CHECKSUMS,
@@ -35,6 +35,7 @@ from ssw_linkage.disc.layout import (
     sha256_bytes,
     volume_label,
 )
+from ssw_linkage.disc.sender import Sender
 from ssw_linkage.disc.verify import verify_disc
 from ssw_linkage.errors import IntegrityError, NotReady
 from ssw_linkage.months import DataMonth

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from ssw_linkage.business_calendar import weekday_ja
 from ssw_linkage.disc import conditions
 from ssw_linkage.disc.layout import COVER, SEALED
+from ssw_linkage.disc.sender import Sender
 from ssw_linkage.months import DataMonth
 from ssw_linkage.pdf_forms import JapaneseForm
 from ssw_linkage.wareki import format_date, format_month
@@ -21,14 +22,6 @@ from ssw_linkage.wareki import format_date, format_month
 TITLE = "特定技能外国人に係る情報提供 送付書（総括票）"
 RECIPIENT = "厚生労働省年金局 御中"
 ENCODING_NAMES = {"cp932": "Shift_JIS（CP932）", "utf-8-bom": "UTF-8（BOM付き）"}
-
-
-@dataclass(frozen=True)
-class Sender:
-    """Who sends the disc and whom to call: configuration, never code (placeholders by default)."""
-
-    office: str = "出入国在留管理庁 〇〇部〇〇課"
-    contact: str = "〇〇係 電話 〇〇-〇〇〇〇-〇〇〇〇"
 
 
 @dataclass(frozen=True)
