@@ -7,12 +7,15 @@ clock, so the same content gives the same bytes.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
 from fpdf import FPDF, FontFace
 from fpdf.enums import WrapMode
 from pylopdf_fonts_jp import sans_path
+
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)  # it logs every font table at INFO
 
 FONT = "NotoSansJP"
 HEADING_FILL = (230, 230, 230)
