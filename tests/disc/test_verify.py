@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pycdlib
 import pytest
 from discs import PASSWORD
 from independent_reader import copy_of_disc, read_image
@@ -128,3 +129,15 @@ def test_the_independent_reader_sees_what_verify_checks(plain):
         "QUARANTINE.CSV",
         "CARRIED.CSV",
     } | {"MANIFEST.JSON", "SHA256SUMS", "COVER.PDF", "TERMS.TXT"}
+
+
+def test_a_directory_on_the_disc_is_unexpected(plain, tmp_path):
+    """(pycdlib writes the images; here it only makes a bad one.)"""
+    image = tmp_path / "with-dir.iso"
+    iso = pycdlib.PyCdlib()
+    iso.open(str(plain.disc.image))
+    iso.add_directory(iso_path="/EXTRA", joliet_path="/EXTRA")
+    iso.write(str(image))
+    iso.close()
+    problems = [str(p) for p in verify_disc(image).problems]
+    assert "NG EXTRA: 想定外のファイルです / unexpected file" in problems

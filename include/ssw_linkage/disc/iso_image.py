@@ -99,21 +99,19 @@ class Image:
     def has_joliet(self) -> bool:
         return self._iso.has_joliet()
 
-    def _root_names(self, **where) -> list[str]:
-        children = self._iso.list_children(**where)
-        return [
-            self._iso.full_path_from_dirrecord(child).lstrip("/")
-            for child in children
-            if not (child.is_dot() or child.is_dotdot())
-        ]
+    def _root(self, **where) -> list:
+        return [child for child in self._iso.list_children(**where) if not (child.is_dot() or child.is_dotdot())]
 
-    def joliet_names(self) -> list[str]:
-        """The names of the root's entries as Joliet gives them (what a mounted disc shows)."""
-        return self._root_names(joliet_path="/")
+    def _name(self, record) -> str:
+        return self._iso.full_path_from_dirrecord(record).lstrip("/")
+
+    def joliet_entries(self) -> list[tuple[str, bool]]:
+        """The root's entries as Joliet names them (what a mounted disc shows): (name, is a directory)."""
+        return [(self._name(record), record.is_dir()) for record in self._root(joliet_path="/")]
 
     def iso_names(self) -> list[str]:
         """The ISO 9660 names of the root's entries, without the ``;1`` version."""
-        return [name.split(";")[0] for name in self._root_names(iso_path="/")]
+        return [self._name(record).split(";")[0] for record in self._root(iso_path="/")]
 
     def extract(self, name: str, target: Path) -> None:
         """Copy a root file, by its Joliet name, to ``target``."""

@@ -94,9 +94,13 @@ def verify_disc(path: Path, password: Callable[[], str | None] = lambda: None) -
         if not image.has_joliet:
             report.add(path.name, "Joliet の名前がありません", "no Joliet names in the image")
             return report
-        names = image.joliet_names()
-        for name in names:
-            image.extract(name, Path(scratch) / name)
+        entries = image.joliet_entries()
+        for name, is_dir in entries:
+            if is_dir:
+                (Path(scratch) / name).mkdir()  # not a disc file: reported as unexpected
+            else:
+                image.extract(name, Path(scratch) / name)
+        names = [name for name, _ in entries]
         _check_root(Path(scratch), report, password)
         report.problems += _image_problems(path.name, image, names, report.data_month)
     return report
