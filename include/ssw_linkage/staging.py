@@ -206,12 +206,6 @@ class Staging:
         return target
 
     # -- disc images --------------------------------------------------------------------------
-    def disc(self, month: DataMonth) -> Path:
-        """The month's disc directory (it may not exist yet)."""
-        path = self.root / DISC / month.compact
-        _refuse_symlink(path)
-        return path
-
     def install_disc(self, build: Path, month: DataMonth) -> Path:
         """Replace the month's disc directory with a finished build (flushed first): the image and its
         cover sheet always come from the same build."""
