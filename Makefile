@@ -1,4 +1,4 @@
-# Two commands after cloning: `make demo` (the monthly job on demo data) and `make test`.
+# Two commands after cloning: `make demo` (the monthly job on demo data, ending with its disc image) and `make test`.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -45,6 +45,12 @@ demo: install
 	@ls -l $(DEMO)/staging/$(subst -,,$(DEMO_MONTH))/
 	@$(BIN)/python -c "import json,sys; m=json.load(open(sys.argv[1])); print('totals:', m['totals'])" \
 		$(DEMO)/staging/$(subst -,,$(DEMO_MONTH))/MANIFEST.JSON
+	@echo
+	@echo "Disc for MHLW (burn the image disc-at-once, print the cover sheet): demo/staging/disc/$(subst -,,$(DEMO_MONTH))/"
+	@ls -l $(DEMO)/staging/disc/$(subst -,,$(DEMO_MONTH))/
+	@echo "The receiver's check of that image:"
+	@$(BIN)/ssw-linkage verify $(DEMO)/staging/disc/$(subst -,,$(DEMO_MONTH))/SSW_$(subst -,,$(DEMO_MONTH)).ISO
+	@echo
 	@$(BIN)/ssw-linkage missed --staging $(DEMO)/staging --from 2026-01 --to 2026-06 || true
 
 airflow: install $(DEMO)/source.db

@@ -3,7 +3,8 @@
 
 One run per data month (JST), created on the first government business day of the next month.
 Extracts the eight items (別紙 items) from the `ssw_source` connection, validates and quarantines,
-reconciles and publishes `<ssw_staging_dir>/<YYYYMM>/` with `READY` written last.
+reconciles and publishes `<ssw_staging_dir>/<YYYYMM>/` with `READY` written last, then builds the
+disc for MHLW from it: `<ssw_staging_dir>/disc/<YYYYMM>/` (cover sheet `COVER.PDF`, image `SSW_<YYYYMM>.ISO`).
 
 Beside the extraction, three deferred deadline sensors (risk, final, late) mail the on-call officer
 if the package is not READY at their time; they succeed quietly once it is.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from airflow.sdk import Param, dag, task
 
-from ssw_linkage.airflow_glue import dag_defaults, provision
+from ssw_linkage.airflow_glue import dag_defaults, disc, provision
 from ssw_linkage.airflow_glue.deadline_watch import DeadlineSensor
 from ssw_linkage.airflow_glue.timetable import MonthlyProvisionTimetable
 from ssw_linkage.deadline_alerts import Level
@@ -52,9 +53,13 @@ def ssw_monthly_provision():
         # counts[:] fetches every mapped result in one request (iterating probes past the end)
         return provision.publish(month, counts[:], run_id, replace=params["replace"])
 
+    @task
+    def build_disc(month: str) -> dict:
+        return disc.build(month)
+
     month = resolve_month()
     counts = extract_item.partial(month=month).expand(item_number=[i.number for i in ITEMS])
-    publish(month, counts)
+    publish(month, counts) >> build_disc(month)
 
     for level in Level:
         DeadlineSensor(task_id=f"deadline_{level.value}", level=level.value)

@@ -3,11 +3,13 @@
 ssw-linkage run --month 2026-05 --source sqlite:///demo.db --staging staging/
 ssw-linkage seed --source sqlite:///demo.db --months 2026-03:2026-06 --events 5000
 ssw-linkage spec > docs/data-dictionary.md
+ssw-linkage verify /media/cdrom          (the receiver's check of a disc, a folder or an image)
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
 import sys
@@ -19,10 +21,15 @@ from pathlib import Path
 
 from ssw_linkage import dictionary, errors, package, source, synthetic
 from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
+from ssw_linkage.disc.build import build_disc
+from ssw_linkage.disc.sender import Sender
+from ssw_linkage.disc.verify import verify_disc
 from ssw_linkage.months import JST, DataMonth
 
 FIRST_YEAR, LAST_YEAR = 2019, 2100  # the agreement's first year; a bound the calendar is sure to handle
 BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports `yes | head`
+PASSWORD_ENV, SENDER_ENV, CONTACT_ENV = "SSW_DISC_PASSWORD", "SSW_DISC_SENDER", "SSW_DISC_CONTACT"
+MIN_PASSWORD_LENGTH = 8
 
 EXIT_CODES = """exit codes:
   0  done
@@ -32,7 +39,7 @@ EXIT_CODES = """exit codes:
   4  not ready: the data month is not over yet
   5  source unavailable: the source database cannot be reached or holds no source schema
   6  staging: the staging directory is missing, not a directory or not writable
-  7  integrity: counts do not reconcile; nothing was published
+  7  integrity: counts do not reconcile, nothing was published; verify: the disc fails a check
 141  the reader of the output went away (e.g. | head)
 Errors are one line on stderr; add --verbose for the traceback."""
 
@@ -94,6 +101,7 @@ def _existing_staging(path: Path) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    password = _encryption_password() if args.encrypt and not args.no_disc else None
     engine = source.connect_existing(args.source)
     started = time.monotonic()
 
@@ -112,7 +120,59 @@ def _run(args: argparse.Namespace) -> int:
         f"{'all':>4} {totals['extracted']:>10,} {totals['written']:>10,} {totals['quarantined']:>12,}"
         f"  in {elapsed:.1f} s ({totals['extracted'] / max(elapsed, 1e-9):,.0f} rows/s)"
     )
+    if not args.no_disc:
+        _print_disc(build_disc(args.staging, args.month, _sender(args), password))
     return 0
+
+
+def _encryption_password() -> str:
+    """The disc password from SSW_DISC_PASSWORD or typed twice at a terminal; never an argument."""
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise errors.UsageError(f"--encrypt needs a password: set {PASSWORD_ENV} or type it at a terminal")
+        password = getpass.getpass("disc password: ")
+        if getpass.getpass("disc password again: ") != password:
+            raise errors.UsageError("the two passwords differ; nothing was done")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise errors.UsageError(f"the disc password must have at least {MIN_PASSWORD_LENGTH} characters")
+    return password
+
+
+def _verify_password() -> str | None:
+    """For an encrypted disc: SSW_DISC_PASSWORD, or typed at a terminal; None otherwise."""
+    if PASSWORD_ENV in os.environ:
+        return os.environ[PASSWORD_ENV]
+    return getpass.getpass("disc password / パスワード: ") if sys.stdin.isatty() else None
+
+
+def _sender(args: argparse.Namespace) -> Sender:
+    default = Sender()
+    return Sender(
+        args.sender or os.environ.get(SENDER_ENV) or default.office,
+        args.contact or os.environ.get(CONTACT_ENV) or default.contact,
+    )
+
+
+def _print_disc(disc) -> None:
+    print(f"disc image   {disc.image}  ({disc.image_bytes:,} bytes, encrypted: {'yes' if disc.encrypted else 'no'})")
+    print(f"  SHA-256    {disc.image_sha256}")
+    print(f"cover sheet  {disc.cover}  (print it and hand it over with the disc)")
+
+
+def _disc(args: argparse.Namespace) -> int:
+    password = _encryption_password() if args.encrypt else None
+    _existing_staging(args.staging)
+    _print_disc(build_disc(args.staging, args.month, _sender(args), password))
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    if not args.path.exists():
+        raise errors.UsageError(f"no such disc, folder or image: {args.path}")
+    report = verify_disc(args.path, _verify_password)
+    print("\n".join(report.lines()))
+    return 0 if report.ok else errors.IntegrityError.exit_code
 
 
 def _seed(args: argparse.Namespace) -> int:
@@ -237,6 +297,20 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="supersede a different published package (the old one goes to STAGING/.superseded/)",
     )
+    run.add_argument("--no-disc", action="store_true", help="publish the package only; build no disc image")
+    _disc_options(run)
+
+    disc = command("disc", "(re)build the disc image and cover sheet of a published data month", _disc)
+    disc.add_argument("--month", type=_month, required=True, help="data month, YYYY-MM, with a ready package")
+    disc.add_argument("--staging", type=Path, required=True, help="staging directory (must exist)")
+    _disc_options(disc)
+
+    verify = command("verify", "check a disc, a folder or an image file (for the receiver: MHLW, JPS)", _verify)
+    verify.epilog = (
+        f"exit 0 when every check passes, 7 when one fails (one line per problem). An encrypted disc is "
+        f"opened with the password from {PASSWORD_ENV}, or typed when asked at a terminal."
+    )
+    verify.add_argument("path", type=Path, help="mounted disc (e.g. /media/cdrom, D:\\), folder or .ISO image")
 
     seed = command("seed", "create the source schema and load synthetic demo data", _seed)
     seed.add_argument("--source", required=True, help=source_help + " (an SQLite file is created)")
@@ -263,6 +337,16 @@ def parser() -> argparse.ArgumentParser:
     deadline.add_argument("month", nargs="?", type=_month, help="data month, YYYY-MM")
     deadline.add_argument("--year", type=_year, help="print every data month of this year instead")
     return p
+
+
+def _disc_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "--encrypt",
+        action="store_true",
+        help=f"put the data files in an AES-256 ZIP; the password comes from {PASSWORD_ENV} or is typed when asked",
+    )
+    cmd.add_argument("--sender", help=f"sender office on the cover sheet (default: {SENDER_ENV}, else a placeholder)")
+    cmd.add_argument("--contact", help=f"contact on the cover sheet (default: {CONTACT_ENV}, else a placeholder)")
 
 
 def main(argv: list[str] | None = None) -> int:

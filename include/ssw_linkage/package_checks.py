@@ -32,7 +32,6 @@ class _Expected:
     """What one file must be, from the spec and the manifest."""
 
     name: str
-    fields: int
     rows: int
     sha256: str
     size: int
@@ -58,11 +57,10 @@ def check_package(directory: Path, manifest: dict, encoding: str) -> list[str]:
             problems.append(f"{item.file_name}: not in the manifest")
             continue
         rows = entry["written"] + entry["carried_over"]
-        fields = len(item.columns)
-        expected.append(_Expected(item.file_name, fields, rows, entry["sha256"], entry["bytes"], item.headers))
+        expected.append(_Expected(item.file_name, rows, entry["sha256"], entry["bytes"], item.headers))
     for entry, header in ((manifest["held"], QUARANTINE_HEADER), (manifest["carried"], CARRIED_HEADER)):
         file = entry["file"]
-        expected.append(_Expected(file, len(header), entry["rows"], entry["sha256"], entry["bytes"], [*header]))
+        expected.append(_Expected(file, entry["rows"], entry["sha256"], entry["bytes"], [*header]))
     for file in expected:
         problems += _check_file(directory, file, encoding)
     return problems
@@ -89,13 +87,14 @@ def _check_file(directory: Path, expected: _Expected, encoding: str) -> list[str
     with open(path, "rb") as f:
         if hashlib.file_digest(f, "sha256").hexdigest() != expected.sha256:
             problems.append(f"{name}: SHA-256 differs from the manifest")
-    return problems + _check_lines(path, expected, encoding)
+    return problems + list(check_lines(path, expected.headers, expected.rows, encoding).values())
 
 
-def _check_lines(path: Path, expected: _Expected, encoding: str) -> list[str]:
-    """The first line breaking each line rule: CRLF only, decodable, quoted fields, header; then the count."""
-    name, codec = expected.name, ENCODINGS[encoding]
-    record = re.compile(_QUOTED_FIELD + f"(?:,{_QUOTED_FIELD}){{{expected.fields - 1}}}")
+def check_lines(path: Path, headers: list[str], rows: int, encoding: str) -> dict[str, str]:
+    """The first line breaking each line rule (``line_end``, ``bom``, ``decode``, ``fields``, ``header``), then
+    the count (``rows``): rule → problem. Also used by the receiver's ``verify`` on a disc."""
+    name, codec, fields = path.name, ENCODINGS[encoding], len(headers)
+    record = re.compile(_QUOTED_FIELD + f"(?:,{_QUOTED_FIELD}){{{fields - 1}}}")
     decoder = codecs.getincrementaldecoder(codec)()
     found: dict[str, str] = {}  # rule → its first problem
     lines = 0
@@ -114,11 +113,11 @@ def _check_lines(path: Path, expected: _Expected, encoding: str) -> list[str]:
                 found["decode"] = f"{name}: line {lines} is not {encoding}"
                 continue
             if record.fullmatch(text) is None:
-                found.setdefault("fields", f"{name}: line {lines} is not {expected.fields} quoted fields")
-            elif lines == 1 and next(csv.reader([text])) != expected.headers:
+                found.setdefault("fields", f"{name}: line {lines} is not {fields} quoted fields")
+            elif lines == 1 and next(csv.reader([text])) != headers:
                 found["header"] = f"{name}: the header row differs from the spec"
     if lines == 0:
         found["rows"] = f"{name}: empty, not even a header row"
-    elif lines - 1 != expected.rows:
-        found["rows"] = f"{name}: {lines - 1} data rows, the manifest says {expected.rows}"
-    return list(found.values())
+    elif lines - 1 != rows:
+        found["rows"] = f"{name}: {lines - 1} data rows, the manifest says {rows}"
+    return found

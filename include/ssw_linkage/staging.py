@@ -5,6 +5,7 @@
       .build/YYYYMM-<run>/      a run's private build directory
       .superseded/YYYYMM-<n>-<sha12>/   packages replaced on purpose (--replace), numbered
       .damaged/YYYYMM-<n>/      published packages that failed verification, set aside
+      disc/YYYYMM/              the month's disc image and cover sheet, built from its package (ssw_linkage.disc)
       .alerts/                  the deadline-alert ledger
       .locks/                   flock files: one per month, one for publishing
 
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 READY = "READY"
 MANIFEST = "MANIFEST.JSON"
 BUILD, SUPERSEDED, DAMAGED, ALERTS, LOCKS = ".build", ".superseded", ".damaged", ".alerts", ".locks"
+DISC = "disc"
 CLI_RUN_PREFIX = "cli-"  # a CLI run holds its build's lock for its whole life
 DEFAULT_BUILD_GRACE_SECONDS = 6 * 3600
 
@@ -202,6 +204,23 @@ class Staging:
         os.rename(package, target)
         fsync_dir(self.root)
         return target
+
+    # -- disc images --------------------------------------------------------------------------
+    def install_disc(self, build: Path, month: DataMonth) -> Path:
+        """Replace the month's disc directory with a finished build (flushed first): the image and its
+        cover sheet always come from the same build."""
+        fsync_tree(build)
+        final = self._own(DISC) / month.compact
+        _refuse_symlink(final)
+        old = final.with_name(f".{final.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        if final.exists():
+            os.rename(final, old)
+        os.rename(build, final)
+        fsync_dir(final.parent)
+        shutil.rmtree(old, ignore_errors=True)
+        return final
 
     # -- builds -------------------------------------------------------------------------------
     def build(self, month: DataMonth, run_key: str) -> Path:

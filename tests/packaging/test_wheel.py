@@ -1,4 +1,5 @@
-"""The wheel is the unit of deployment: installed anywhere, it carries its SQL and runs a month."""
+"""The wheel is the unit of deployment: installed anywhere, it carries its SQL, runs a month with its disc,
+and verifies that disc with the receiver's command (no Airflow, no database)."""
 
 from __future__ import annotations
 
@@ -51,9 +52,11 @@ def test_the_wheel_installed_in_a_fresh_venv_seeds_and_runs_a_month(tmp_path):
     for argv in (
         ["seed", "--source", url, "--months", "2026-04:2026-05", "--events", "300"],
         ["run", "--month", "2026-05", "--source", url, "--staging", "staging"],
+        ["verify", "staging/disc/202605/SSW_202605.ISO"],
     ):
         done = subprocess.run([cli, *argv], cwd=tmp_path, env=env, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
     published = sorted(p.name for p in (tmp_path / "staging" / "202605").iterdir())
     items = [f"ITEM0{n}.CSV" for n in range(1, 9)]
     assert published == ["CARRIED.CSV", *items, "MANIFEST.JSON", "QUARANTINE.CSV", "READY"]
+    assert "result: PASS" in done.stdout
