@@ -144,7 +144,8 @@ class DeadlineSensor(BaseOperator):
         run = context["dag_run"]
         states = context["ti"].get_task_states(dag_id=run.dag_id, task_ids=[self.package_task], run_ids=[run.run_id])
         publish = states.get(run.run_id, {}).get(self.package_task)
-        started = (run.start_date or pendulum.now("UTC")).astimezone(JST).strftime("%Y-%m-%d %H:%M")
+        started = max((d for d in (run.start_date, getattr(run, "run_after", None)) if d), default=clock())
+        started = started.astimezone(JST).strftime("%Y-%m-%d %H:%M")  # dags test's start_date is the logical date
         if publish in ("failed", "upstream_failed"):
             return f"未作成：この実行（{run.run_id}）は失敗しました（原因は別のメールでお知らせします）"
         if publish != "success":
