@@ -170,6 +170,7 @@ def test_a_month_that_is_not_over_is_refused_at_once_and_no_sensor_waits(provisi
     assert {states[f"deadline_{level}"][0] for level in ("risk", "final", "late")} == {"upstream_failed"}
     assert not (tmp_path / "staging" / this_month.compact).exists()
     (message,) = mail.messages
+    assert message["Subject"] == f"【特定技能情報連携】処理失敗：{this_month}分（実行拒否：refused）（resolve_month）"
     assert f"{this_month} is not over yet" in body(message)
     assert f'"data_month": "{this_month.previous()}"' in body(message)
 

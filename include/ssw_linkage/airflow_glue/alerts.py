@@ -186,9 +186,6 @@ def report_outcome(context: Mapping[str, Any], scope: str, month: DataMonth | No
 
 def mail_task_failure(context: Mapping[str, Any]) -> None:
     """``on_failure_callback`` of tasks that ``outcome`` does not wait for (the deadline sensors)."""
-    try:
-        month = runs.month_of(context)
-    except runs.RunRefused:
-        month = None
+    month, scope = runs.describe(context["dag_run"])
     failure = Failure(context["ti"].task_id, -1, cause_of(context.get("exception")))
-    mail_failure(context, f"{month}分" if month else "対象月なし", month, [failure])
+    mail_failure(context, scope, month, [failure])

@@ -53,11 +53,8 @@ def outcome(context: Mapping[str, Any]) -> dict[str, Any]:
     after a success, one "recovered" mail if a failure of the month had been mailed, and one "ready"
     mail if a deadline alert had been."""
     run = context["dag_run"]
-    try:
-        month = runs.of_run(run)
-    except runs.RunRefused:
-        month = None
-    alerts.report_outcome(context, f"{month}分" if month else "対象月なし（no data month）", month)
+    month, scope = runs.describe(run)
+    alerts.report_outcome(context, scope, month)
     if month is None:  # nothing failed, yet no month: only if someone marked resolve_month a success
         return {"data_month": None}
     link = runs.run_link(run.dag_id, run.run_id)

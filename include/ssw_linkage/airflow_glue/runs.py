@@ -107,6 +107,20 @@ def of_run(run: Any, now: datetime | None = None) -> DataMonth:
     return month_of_run(run.run_type, run.logical_date, run.data_interval_start, run.data_interval_end, run.conf, now)
 
 
+def describe(run: Any) -> tuple[DataMonth | None, str]:
+    """The run's data month (None if refused) and how a mail names what the run was about."""
+    try:
+        month = of_run(run)
+        return month, f"{month}分"
+    except RunRefused:
+        pass
+    try:
+        asked = _given_month(run.run_type, run.conf) or (run.logical_date and DataMonth.of(run.logical_date))
+    except RunRefused:
+        asked = None
+    return None, f"{asked}分（実行拒否：refused）" if asked else "対象月なし（no data month）"
+
+
 def month_of(context: Mapping[str, Any], now: datetime | None = None) -> DataMonth:
     """The data month of the running task's DAG run."""
     return of_run(context["dag_run"], now)
