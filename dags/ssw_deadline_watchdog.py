@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from airflow.sdk import CronTriggerTimetable, TriggerRule, dag, task
 
-from ssw_linkage.airflow_glue import dag_defaults, deadline_watch
+from ssw_linkage.airflow_glue import alerts, dag_defaults, deadline_watch
 
 
 @dag(
@@ -42,7 +42,11 @@ def ssw_deadline_watchdog():
     def check_held_rows() -> dict:
         return deadline_watch.check_held_rows(dag_defaults.PROVISION_DAG_ID)
 
-    @task(task_id=dag_defaults.OUTCOME_TASK, trigger_rule=TriggerRule.ALL_DONE)
+    @task(
+        task_id=dag_defaults.OUTCOME_TASK,
+        trigger_rule=TriggerRule.ALL_DONE,
+        on_failure_callback=[alerts.record_cause, alerts.mail_task_failure],
+    )
     def outcome(**context) -> None:
         deadline_watch.watchdog_outcome(context)
 

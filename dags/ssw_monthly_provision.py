@@ -70,7 +70,12 @@ def ssw_monthly_provision():
         # counts[:] fetches every mapped result in one request (iterating probes past the end)
         return provision.publish(month, counts[:], run_id, replace=params["replace"])
 
-    @task(task_id=dag_defaults.OUTCOME_TASK, trigger_rule=TriggerRule.ALL_DONE, multiple_outputs=False)
+    @task(
+        task_id=dag_defaults.OUTCOME_TASK,
+        trigger_rule=TriggerRule.ALL_DONE,
+        on_failure_callback=[alerts.record_cause, alerts.mail_task_failure],
+        multiple_outputs=False,
+    )
     def outcome(**context) -> dict:
         return provision.outcome(context)
 

@@ -31,6 +31,10 @@ NO_CAUSE = "原因は記録されていません（タスクのログを確認�
 FAILED, RECOVERED = "failed-", "recovered"
 
 
+class RunFailedAndMailed(AirflowFailException):
+    """Raised by ``outcome`` once the run's failure mail is out: the run shows failed; not mailed again."""
+
+
 def send(subject: str, html: str) -> None:
     """Send one mail to the on-call officers through the ``smtp_default`` connection."""
     with SmtpHook(smtp_conn_id=settings.SMTP_CONN_ID) as smtp:
@@ -180,12 +184,16 @@ def report_outcome(context: Mapping[str, Any], scope: str, month: DataMonth | No
     if failures:
         mail_failure(context, scope, month, failures)
         labels = runs.task_labels([f.instance for f in failures])
-        raise AirflowFailException(f"{scope}: {labels} failed; the on-call officer was mailed")
+        raise RunFailedAndMailed(f"{scope}: {labels} failed; the on-call officer was mailed")
     return failures
 
 
 def mail_task_failure(context: Mapping[str, Any]) -> None:
-    """``on_failure_callback`` of tasks that ``outcome`` does not wait for (the deadline sensors)."""
-    month, scope = runs.describe(context["dag_run"])
+    """``on_failure_callback`` of the tasks no ``outcome`` reports: the deadline sensors (``outcome``
+    does not wait for them) and ``outcome`` itself (if it fails before its mail went out)."""
+    if isinstance(context.get("exception"), RunFailedAndMailed):
+        return
+    run = context["dag_run"]
+    month, scope = runs.describe(run) if run.dag_id == runs.PROVISION_DAG_ID else (None, f"{run.dag_id}")
     failure = Failure(context["ti"].task_id, -1, cause_of(context.get("exception")))
     mail_failure(context, scope, month, [failure])

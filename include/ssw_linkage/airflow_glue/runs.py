@@ -36,7 +36,7 @@ def how_to_pick(example: DataMonth | None = None) -> str:
     month = example or DataMonth.of(datetime.now(JST)).previous()
     return (
         f'trigger a run with the data month: in the UI type it in the "{DATA_MONTH}" field (YYYY-MM), '
-        f"or `airflow dags trigger {PROVISION_DAG_ID} --conf '{{\"{DATA_MONTH}\": \"{month}\"}}'`"
+        f'or `airflow dags trigger {PROVISION_DAG_ID} --conf \'{{"{DATA_MONTH}": "{month}"}}\'`'
     )
 
 
