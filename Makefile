@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := $(CURDIR)/demo
 DEMO_MONTH := 2026-05
+MONTH ?= 2026-04
 
 # The embedded demo: Airflow home inside the project (ignored by git), SQLite metadata and source, JST.
 # scripts/demo.py adds a mail sink on a free port and writes all of this to demo/airflow.env.
@@ -35,7 +36,7 @@ $(DEMO)/source.db: | install
 demo: install
 	@rm -rf $(DEMO) airflow_home
 	@$(MAKE) --no-print-directory $(DEMO)/source.db
-	@echo "Running the DAG for $(DEMO_MONTH) with airflow dags test (about a minute) …"
+	@echo "Running the DAG for $(DEMO_MONTH) with airflow dags test (under a minute) …"
 	@$(AIRFLOW_ENV) $(BIN)/python scripts/demo.py run --month $(DEMO_MONTH)
 
 demo-month: install $(DEMO)/source.db

@@ -148,10 +148,12 @@ NEXT = """
 Try next:
   make demo-month MONTH={month}     run another month the same way (keeps what is here)
   make airflow                      the Airflow UI on this demo (http://localhost:8080, user admin)
-  . demo/airflow.env                then e.g. `airflow dags list-runs {dag}` on this demo
+  . demo/airflow.env                then `airflow …` commands act on this demo
+                                    (e.g. airflow dags list-runs {dag})
   .venv/bin/ssw-linkage missed --staging demo/staging --from 2026-01
-                                    the missing months and how to backfill them (backfills need a running
-                                    scheduler on PostgreSQL metadata: README, "Scheduling and backfills")"""
+                                    the missing months, and the Airflow commands that backfill them: run those
+                                    after `. demo/airflow.env` while `make airflow` runs (on the demo's SQLite
+                                    metadata Airflow may refuse a backfill: README, "Scheduling and backfills")"""
 
 
 def _output(command: list[str]) -> list[str]:
