@@ -4,20 +4,22 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := $(CURDIR)/demo
 DEMO_MONTH := 2026-05
+MONTH ?= 2026-04
 
-# The embedded demo: Airflow home inside the project (ignored by git), SQLite metadata and source.
+# The embedded demo: Airflow home inside the project (ignored by git), SQLite metadata and source, JST.
+# scripts/demo.py adds a mail sink on a free port and writes all of this to demo/airflow.env.
 AIRFLOW_ENV := PATH="$(CURDIR)/$(BIN):$$PATH" AIRFLOW_HOME=$(CURDIR)/airflow_home \
 	AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
 	AIRFLOW__CORE__PLUGINS_FOLDER=$(CURDIR)/plugins \
 	AIRFLOW__CORE__LOAD_EXAMPLES=False \
 	AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=True \
 	AIRFLOW__CORE__PARALLELISM=4 \
+	AIRFLOW__CORE__DEFAULT_TIMEZONE=Asia/Tokyo \
 	AIRFLOW_CONN_SSW_SOURCE='{"conn_type": "sqlite", "host": "$(DEMO)/source.db"}' \
 	AIRFLOW_VAR_SSW_STAGING_DIR=$(DEMO)/staging \
-	AIRFLOW_VAR_SSW_ALERT_RECIPIENTS=oncall@localhost \
-	AIRFLOW_CONN_SMTP_DEFAULT='{"conn_type": "smtp", "host": "127.0.0.1", "port": 8025, "extra": {"disable_ssl": true, "disable_tls": true}}'
+	AIRFLOW_VAR_SSW_ALERT_RECIPIENTS=oncall@localhost
 
-.PHONY: demo airflow test lint install clean
+.PHONY: demo demo-month airflow test lint install clean
 
 install: $(VENV)/.installed
 
@@ -27,37 +29,22 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt pyproj
 	touch $@
 
 $(DEMO)/source.db: | install
-	mkdir -p $(DEMO)
-	$(BIN)/ssw-linkage seed --source sqlite:///$@ --months 2026-01:2026-07 --events 30000 --bad-rate 0.005
+	@mkdir -p $(DEMO)
+	@echo "Seeding the demo source $@ (synthetic, 2026-01 to 2026-07) …"
+	@$(BIN)/ssw-linkage seed --source sqlite:///$@ --months 2026-01:2026-07 --events 30000 --bad-rate 0.005 > $(DEMO)/seed.log
 
 demo: install
-	rm -rf $(DEMO) airflow_home
-	$(MAKE) --no-print-directory $(DEMO)/source.db
-	$(AIRFLOW_ENV) $(BIN)/airflow db migrate > $(DEMO)/airflow-db-migrate.log 2>&1
-	@# a local mail sink for the alerts (a past month's run mails its "late" alert at once)
-	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 > $(DEMO)/mail.log 2>&1 & echo $$! > $(DEMO)/mail.pid
-	$(AIRFLOW_ENV) $(BIN)/airflow dags test ssw_monthly_provision $(DEMO_MONTH)-15T12:00:00+09:00 \
-		> $(DEMO)/airflow-dags-test.log 2>&1 || { kill $$(cat $(DEMO)/mail.pid); tail -40 $(DEMO)/airflow-dags-test.log; exit 1; }
-	kill $$(cat $(DEMO)/mail.pid) && rm $(DEMO)/mail.pid
-	@echo
-	@echo "Alert mails caught by the demo mail sink (demo/mail.log): $$(grep -c '^Subject:' $(DEMO)/mail.log)"
-	@echo "Published package for data month $(DEMO_MONTH) (Airflow log: demo/airflow-dags-test.log):"
-	@ls -l $(DEMO)/staging/$(subst -,,$(DEMO_MONTH))/
-	@$(BIN)/python -c "import json,sys; m=json.load(open(sys.argv[1])); print('totals:', m['totals'])" \
-		$(DEMO)/staging/$(subst -,,$(DEMO_MONTH))/MANIFEST.JSON
-	@echo
-	@echo "Disc for MHLW (burn the image disc-at-once, print the cover sheet): demo/staging/disc/$(subst -,,$(DEMO_MONTH))/"
-	@ls -l $(DEMO)/staging/disc/$(subst -,,$(DEMO_MONTH))/
-	@echo "The receiver's check of that image:"
-	@$(BIN)/ssw-linkage verify $(DEMO)/staging/disc/$(subst -,,$(DEMO_MONTH))/SSW_$(subst -,,$(DEMO_MONTH)).ISO
-	@echo
-	@$(BIN)/ssw-linkage missed --staging $(DEMO)/staging --from 2026-01 --to 2026-06 || true
+	@rm -rf $(DEMO) airflow_home
+	@$(MAKE) --no-print-directory $(DEMO)/source.db
+	@echo "Running the DAG for $(DEMO_MONTH) with airflow dags test (under a minute) …"
+	@$(AIRFLOW_ENV) $(BIN)/python scripts/demo.py run --month $(DEMO_MONTH)
+
+demo-month: install $(DEMO)/source.db
+	@$(AIRFLOW_ENV) $(BIN)/python scripts/demo.py run --month $(MONTH)
 
 airflow: install $(DEMO)/source.db
-	$(AIRFLOW_ENV) $(BIN)/airflow db migrate > /dev/null
-	@echo "Mail goes to 127.0.0.1:8025: run '$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025' to see it."
-	@echo "Airflow UI: http://localhost:8080  (user admin; password in airflow_home/simple_auth_manager_passwords.json.generated)"
-	$(AIRFLOW_ENV) $(BIN)/airflow standalone
+	@$(AIRFLOW_ENV) $(BIN)/airflow db migrate > /dev/null
+	@$(AIRFLOW_ENV) $(BIN)/python scripts/demo.py standalone
 
 lint: install
 	$(BIN)/ruff check .

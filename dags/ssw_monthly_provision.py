@@ -6,21 +6,31 @@ Extracts the eight items (別紙 items) from the `ssw_source` connection, valida
 reconciles and publishes `<ssw_staging_dir>/<YYYYMM>/` with `READY` written last, then builds the
 disc for MHLW from it: `<ssw_staging_dir>/disc/<YYYYMM>/` (cover sheet `COVER.PDF`, image `SSW_<YYYYMM>.ISO`).
 
-Beside the extraction, three deferred deadline sensors (risk, final, late) mail the on-call officer
-if the package is not READY at their time; they succeed quietly once it is.
+**Triggering by hand:** type the data month in the `data_month` field (YYYY-MM, last month by
+default) and leave the logical date as it is. A run with no data month, or for a month that is not
+over yet, is refused at once. Each run's note (and the id of scheduled runs) names its data month.
 
-Backfill missed months from the UI or `airflow backfill create` (unpause the DAG first); list them
-with `ssw-linkage missed`. See README, "Scheduling and backfills".
+Beside the extraction, three deferred deadline sensors (risk, final, late) mail the on-call officer
+if the package is not READY at their time; they succeed quietly once it is, and stop once the run
+has failed. The last task, `outcome`, mails once if anything failed (then fails, so the run shows
+failed), and after a success mails "recovered" or "ready" if an earlier mail called for it.
+
+Backfill missed months with the commands `ssw-linkage missed` prints. See README, "Scheduling and
+backfills".
 """
 
 from __future__ import annotations
 
-from airflow.sdk import Param, dag, task
+from datetime import datetime
 
-from ssw_linkage.airflow_glue import dag_defaults, disc, provision
+from airflow.sdk import Param, TriggerRule, dag, task
+
+from ssw_linkage.airflow_glue import alerts, dag_defaults, disc, provision
 from ssw_linkage.airflow_glue.deadline_watch import DeadlineSensor
+from ssw_linkage.airflow_glue.runs import DATA_MONTH
 from ssw_linkage.airflow_glue.timetable import MonthlyProvisionTimetable
 from ssw_linkage.deadline_alerts import Level
+from ssw_linkage.months import JST, DataMonth
 from ssw_linkage.spec import ITEMS
 
 
@@ -30,39 +40,62 @@ from ssw_linkage.spec import ITEMS
     start_date=dag_defaults.START_DATE,
     catchup=False,
     max_active_runs=3,
-    tags=["ssw", "mhlw-provision"],
+    tags=dag_defaults.PROVISION_TAGS,
     doc_md=__doc__,
     default_args=dag_defaults.default_args(),
     params={
+        DATA_MONTH: Param(
+            str(DataMonth.of(datetime.now(JST)).previous()),
+            type="string",
+            pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+            title="Data month (対象月), YYYY-MM",
+            description="The month to provide, when triggering by hand (default: last month). "
+            "Scheduled and backfill runs take the month of their data interval instead.",
+        ),
         "replace": Param(
             False, type="boolean", description="Supersede a different package already published for this month."
-        )
+        ),
     },
 )
 def ssw_monthly_provision():
     @task
-    def resolve_month(data_interval_start=None, data_interval_end=None) -> str:
-        return provision.resolve_month(data_interval_start, data_interval_end)
+    def resolve_month(**context) -> str:
+        return provision.resolve_month(context)
 
-    @task(map_index_template="{{ 'item ' ~ task.op_kwargs['item_number'] }}")
-    def extract_item(month: str, item_number: int, run_id=None) -> dict:
+    @task(map_index_template="{{ 'item ' ~ task.op_kwargs['item_number'] }}", multiple_outputs=False)
+    def extract_item(month: str, item_number: int, run_id=None) -> dict[str, int]:
         return provision.extract(month, item_number, run_id)
 
-    @task
+    @task(multiple_outputs=False)
     def publish(month: str, counts: list[dict], run_id=None, params=None) -> dict:
         # counts[:] fetches every mapped result in one request (iterating probes past the end)
         return provision.publish(month, counts[:], run_id, replace=params["replace"])
 
-    @task
+    @task(multiple_outputs=False)
     def build_disc(month: str) -> dict:
         return disc.build(month)
 
+    @task(
+        task_id=dag_defaults.OUTCOME_TASK,
+        trigger_rule=TriggerRule.ALL_DONE,
+        on_failure_callback=[alerts.record_cause, alerts.mail_task_failure],
+        multiple_outputs=False,
+    )
+    def outcome(**context) -> dict:
+        return provision.outcome(context)
+
     month = resolve_month()
     counts = extract_item.partial(month=month).expand(item_number=[i.number for i in ITEMS])
-    publish(month, counts) >> build_disc(month)
+    published, built = publish(month, counts), build_disc(month)
+    published >> built
+    [month, counts, published, built] >> outcome()
 
     for level in Level:
-        DeadlineSensor(task_id=f"deadline_{level.value}", level=level.value)
+        month >> DeadlineSensor(
+            task_id=f"deadline_{level.value}",
+            level=level.value,
+            on_failure_callback=[alerts.record_cause, alerts.mail_task_failure],
+        )
 
 
 dag = ssw_monthly_provision()

@@ -1,5 +1,5 @@
 """ssw-linkage: ISA → MHLW monthly data provision for Specified Skilled Workers (特定技能).
 
 The core (spec, calendar, extraction, validation, writing, packaging) never imports Airflow;
-Airflow glue lives in :mod:`ssw_linkage.airflow`.
+the Airflow glue lives in :mod:`ssw_linkage.airflow_glue`.
 """

@@ -239,21 +239,43 @@ def _missed(args: argparse.Namespace) -> int:
     if args.first > last:
         raise errors.UsageError(f"--from {args.first} comes after --to {last}: give the earlier month first")
     missing = package.missing_months(args.staging, args.first, last)
+    checked = len(args.first.until(last))
     if not missing:
-        print(f"every data month from {args.first} to {last} has a published package")
+        print(f"every data month from {args.first} to {last} has a published package in {args.staging}")
         return 0
     calendar = GovernmentCalendar.from_environment()
-    print("対象月   提出期限")
+    span = f"{len(missing)} of {checked} data months from {args.first} to {last}"
+    print(f"{span} have no published package in {args.staging}:")
+    print("\n  data month  deadline (提出期限)")
     for month in missing:
         due = calendar.deadline(month)
-        print(f"{month}  {due}（{weekday_ja(due)}）")
-    print("\nbackfill (unpause the DAG first):")
-    for run in _runs(missing):
+        print(f"  {month}     {due}（{weekday_ja(due)}）")
+    print(BACKFILL_HOW.format(dag=PROVISION_DAG_ID))
+    ranges = _runs(missing)
+    for n, run in enumerate(ranges, start=1):
+        first_day, last_day = run[0].first_day, run[-1].next().first_day - timedelta(days=1)
+        step = f"  # {n} of {len(ranges)}: start it once the one before has finished\n" if n > 1 else ""
         print(
-            f"  airflow backfill create --dag-id ssw_monthly_provision "
-            f"--from-date {run[0].first_day} --to-date {run[-1].next().first_day - timedelta(days=1)}"
+            f"{step}  airflow backfill create --dag-id {PROVISION_DAG_ID} --from-date {first_day} --to-date {last_day}"
+            " --reprocess-behavior completed"
         )
+    print(BACKFILL_HELP.format(dag=PROVISION_DAG_ID, staging=args.staging, month=missing[0]))
     return 1
+
+
+PROVISION_DAG_ID = "ssw_monthly_provision"
+BACKFILL_HOW = """
+To backfill them with Airflow, where `airflow` reaches the deployment's metadata database (a running
+scheduler executes the runs; Airflow allows one open backfill per DAG):
+  airflow dags unpause {dag}"""
+BACKFILL_HELP = """
+- `--reprocess-behavior completed` reruns months whose earlier runs failed, were cancelled, or succeeded
+  before their package went missing; without it Airflow creates no run for them and says nothing.
+- "Another backfill is running for Dag {dag}": an earlier backfill is still open. Let its runs
+  finish (or cancel it in the UI: the DAG's Backfill banner), wait half a minute for the scheduler to
+  close it, then run the command again. A month whose run is still running is skipped: let it end first.
+- Without Airflow, one month at a time:
+  ssw-linkage run --month {month} --source SOURCE_URL --staging {staging}"""
 
 
 def _runs(months: list[DataMonth]) -> list[list[DataMonth]]:

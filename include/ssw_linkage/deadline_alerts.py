@@ -45,6 +45,20 @@ class DeadlineFacts:
     deadline: date
     alert_times: dict[Level, datetime]
     business_days_left: int
+    today: date | None = None  # JST
+
+    @property
+    def days_overdue(self) -> int:
+        """Calendar days since the deadline day (0 up to and on the deadline day)."""
+        return max((self.today - self.deadline).days, 0) if self.today else 0
+
+    def left_ja(self) -> str:
+        """What is left before the deadline, in words that stay true on weekends and holidays."""
+        if self.days_overdue:
+            return f"なし（提出期限から{self.days_overdue}日経過）"
+        if self.today == self.deadline:
+            return "本日が提出期限です"
+        return f"{self.business_days_left}業務日（本日を含まず、期限日を含む）"
 
 
 def facts(month: DataMonth, now: datetime, calendar: GovernmentCalendar, policy: AlertPolicy) -> DeadlineFacts:
@@ -58,7 +72,7 @@ def facts(month: DataMonth, now: datetime, calendar: GovernmentCalendar, policy:
         Level.LATE: datetime.combine(deadline + timedelta(days=1), time(0), tzinfo=JST),
     }
     today = now.astimezone(JST).date()
-    return DeadlineFacts(month, deadline, times, calendar.business_days_between(today, deadline))
+    return DeadlineFacts(month, deadline, times, calendar.business_days_between(today, deadline), today)
 
 
 def due_level(f: DeadlineFacts, now: datetime) -> Level | None:
@@ -67,13 +81,17 @@ def due_level(f: DeadlineFacts, now: datetime) -> Level | None:
     return due[-1] if due else None
 
 
+READY_JA = "作成済み（READY）"
+LEVEL_JA = {"risk": "期限接近", "final": "期限当日", "late": "期限超過"}
+
+
 def package_state(staging: Path, month: DataMonth) -> str:
-    """The package's state in Japanese, for the mail."""
+    """The package's state in Japanese, as seen from the staging directory alone (the watchdog's view)."""
     if Staging(staging).is_ready(month):
-        return "作成済み（READY）"
+        return READY_JA
     if Staging(staging).has_build(month):
         return "作成中または失敗（未完成の作業ディレクトリあり）"
-    return "未作成（この対象月の処理が実行されていない可能性があります）"
+    return "未作成（この対象月の実行が作成されていないか、まだ何も書いていません）"
 
 
 _SUBJECTS = {
@@ -92,7 +110,7 @@ def render(level: Level, f: DeadlineFacts, state: str, link: str) -> tuple[str, 
     """Subject and HTML body of an alert. Only the month, dates, counts and a link: no personal data."""
     deadline = f"{f.deadline.isoformat()}（{weekday_ja(f.deadline)}）"
     subject = _SUBJECTS[level].format(month=f.month, deadline=deadline, left=max(f.business_days_left, 0))
-    left = f"{f.business_days_left}業務日" if f.business_days_left >= 0 else f"期限を{-f.business_days_left}業務日超過"
+    left = f.left_ja()
     body = f"""<p>特定技能外国人に係る月次情報提供の提出期限についてのお知らせです。</p>
 <table>
 <tr><th>対象月</th><td>{f.month}</td></tr>
@@ -103,29 +121,94 @@ def render(level: Level, f: DeadlineFacts, state: str, link: str) -> tuple[str, 
 <p>対応：{_ACTIONS[level]}
 未実行の対象月は <code>ssw-linkage missed</code> で確認し、バックフィルしてください。</p>
 <p><a href="{link}">実行状況（Airflow）</a></p>
-<p>このメールには個人情報を含めていません。同じ対象月・同じ段階の通知は一度だけ送信されます。</p>"""
+<p>このメールには個人情報を含めていません。同じ対象月・同じ段階の通知は一度だけ送信されます。
+パッケージが作成されたら、改めてお知らせします。</p>"""
+    return subject, body
+
+
+def render_ready(f: DeadlineFacts, alerted: list[Level], link: str) -> tuple[str, str]:
+    """The all-clear after a deadline alert: the package is READY now (``f`` computed at this moment)."""
+    deadline = f"{f.deadline.isoformat()}（{weekday_ja(f.deadline)}）"
+    late = f.days_overdue > 0
+    when = f"提出期限から{f.days_overdue}日後" if late else "提出期限内"
+    subject = f"【特定技能情報連携】{f.month}分のパッケージが作成されました（{when}）"
+    action = (
+        "厚生労働省年金局へ準備完了を連絡し、CD-Rの受け渡しを手配してください。"
+        if late
+        else "先にお送りした提出期限の通知への対応は不要になりました。通常どおり受け渡しを手配してください。"
+    )
+    sent = "、".join(LEVEL_JA[level.value] for level in alerted)
+    body = f"""<p>特定技能外国人に係る月次情報提供のパッケージが作成されました。</p>
+<table>
+<tr><th>対象月</th><td>{f.month}</td></tr>
+<tr><th>提出期限</th><td>{deadline}</td></tr>
+<tr><th>パッケージの状態</th><td>{READY_JA}（{when}）</td></tr>
+<tr><th>先に送った通知</th><td>{sent}</td></tr>
+</table>
+<p>対応：{action}</p>
+<p><a href="{link}">実行状況（Airflow）</a></p>
+<p>このメールには個人情報を含めていません。この通知は対象月ごとに一度だけ送信されます。</p>"""
+    return subject, body
+
+
+def render_held(
+    month: DataMonth, rows: int, by_age: dict[int, int], threshold: int, quarantine: Path, link: str
+) -> tuple[str, str]:
+    """Rows still held (not deliverable) in ``month``'s package, ``threshold`` months old or more: counts only."""
+    old = sum(n for age, n in by_age.items() if age >= threshold)
+    ages = "、".join(f"{age}か月：{n}件" for age, n in sorted(by_age.items()))
+    subject = f"【特定技能情報連携】保留が{threshold}か月以上続くレコード {old}件（{month}分パッケージ時点）"
+    body = f"""<p>検証で保留（提供対象外）となり、まだ提供できていないレコードがあります。</p>
+<table>
+<tr><th>パッケージ</th><td>{month}分（保留中のレコードの最新の状況）</td></tr>
+<tr><th>保留中の件数</th><td>{rows}件</td></tr>
+<tr><th>うち{threshold}か月以上</th><td>{old}件</td></tr>
+<tr><th>保留期間別</th><td>{ages}</td></tr>
+</table>
+<p>対応：運用担当者は、<code>{quarantine}</code> に不透明なレコードIDで列挙された記録を、
+違反した規則（列名:規則名）に従って業務システムで修正してください。修正された記録は次の月次パッケージで提供されます。</p>
+<p><a href="{link}">実行状況（Airflow）</a></p>
+<p>このメールには個人情報を含めていません（件数のみ）。この通知はパッケージごとに一度だけ送信されます。</p>"""
     return subject, body
 
 
 class AlertLedger:
-    """Marker files ``<staging>/.alerts/<YYYYMM>-<level>``: an alert is claimed before it is sent and
-    released if sending fails, so retries resend and nothing is mailed twice."""
+    """Marker files ``<staging>/.alerts/<YYYYMM>-<kind>`` (kind: a level, ``ready``, ``held``,
+    ``failed-<run>``): a mail is claimed before it is sent and released if sending fails, so retries
+    resend and nothing is mailed twice."""
+
+    NO_MONTH = "nomonth"
 
     def __init__(self, staging: Path):
         self.staging = Staging(staging)
 
-    def _marker(self, month: DataMonth, level: Level) -> Path:
-        return self.staging.prepare().alerts_dir() / f"{month.compact}-{level.value}"
+    def path(self, month: DataMonth | None, kind: Level | str) -> Path:
+        name = kind.value if isinstance(kind, Level) else kind
+        return self.staging.prepare().alerts_dir() / f"{month.compact if month else self.NO_MONTH}-{name}"
 
-    def claim(self, month: DataMonth, level: Level) -> bool:
+    def claim(self, month: DataMonth | None, kind: Level | str, note: str = "") -> bool:
+        """Take the marker (holding ``note``, e.g. a run id); False if it was already taken."""
         try:
-            os.close(os.open(self._marker(month, level), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
-            return True
+            fd = os.open(self.path(month, kind), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         except FileExistsError:
             return False
+        with open(fd, "w", encoding="utf-8") as f:
+            f.write(note)
+        return True
 
-    def release(self, month: DataMonth, level: Level) -> None:
-        self._marker(month, level).unlink(missing_ok=True)
+    def note(self, month: DataMonth | None, kind: Level | str) -> str:
+        return self.path(month, kind).read_text(encoding="utf-8")
+
+    def release(self, month: DataMonth | None, kind: Level | str) -> None:
+        self.path(month, kind).unlink(missing_ok=True)
+
+    def claimed(self, month: DataMonth | None, kind: Level | str) -> bool:
+        return self.path(month, kind).is_file()
+
+    def kinds(self, month: DataMonth, prefix: str) -> list[str]:
+        """The claimed kinds of ``month`` that start with ``prefix``."""
+        first = self.path(month, prefix)
+        return sorted(p.name.removeprefix(f"{month.compact}-") for p in first.parent.glob(f"{first.name}*"))
 
 
 def sensor_action(level: Level, f: DeadlineFacts, now: datetime, ready: bool) -> tuple[str, datetime | None]:

@@ -9,6 +9,7 @@ from test_cli_errors import one_error_line
 
 from ssw_linkage import cli, errors
 from ssw_linkage.months import JST, DataMonth
+from ssw_linkage.staging import Staging
 
 THIS_MONTH = DataMonth.of(datetime.now(JST))
 
@@ -46,7 +47,23 @@ def test_a_mistyped_staging_directory_is_not_a_list_of_gaps(tmp_path, capsys):
 def test_exit_code_one_means_months_are_missing_and_is_documented(tmp_path, capsys):
     assert cli.main(missed(tmp_path, "--from", "2026-01", "--to", "2026-02")) == 1
     out = capsys.readouterr().out
-    assert "2026-01" in out and "--from-date 2026-01-01 --to-date 2026-02-28" in out
+    assert out.startswith(f"2 of 2 data months from 2026-01 to 2026-02 have no published package in {tmp_path}:")
+    assert "2026-01     2026-02-26（木）" in out and "deadline (提出期限)" in out
+    unpause = out.index("airflow dags unpause ssw_monthly_provision")
+    backfill = out.index("--from-date 2026-01-01 --to-date 2026-02-28 --reprocess-behavior completed")
+    assert unpause < backfill and "Another backfill is running" in out
     with pytest.raises(SystemExit):
         cli.main(["missed", "--help"])
     assert "1 when some are missing" in capsys.readouterr().out
+
+
+def test_separate_gaps_are_backfilled_one_after_the_other(tmp_path, capsys):
+    package = tmp_path / "202602"
+    package.mkdir()
+    (package / "MANIFEST.JSON").write_text("{}")
+    Staging(tmp_path).mark_ready(DataMonth(2026, 2))
+    assert cli.main(missed(tmp_path, "--from", "2026-01", "--to", "2026-04")) == 1
+    out = capsys.readouterr().out
+    assert "--from-date 2026-01-01 --to-date 2026-01-31" in out
+    assert "# 2 of 2: start it once the one before has finished" in out
+    assert "--from-date 2026-03-01 --to-date 2026-04-30" in out

@@ -103,6 +103,7 @@ def test_every_airflow_service_shares_the_settings_that_matter():
         assert (
             env["AIRFLOW__CORE__LOAD_EXAMPLES"] == "false"
             and env["AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"] == "true"
+            and env["AIRFLOW__CORE__DEFAULT_TIMEZONE"] == "Asia/Tokyo"
         )
         assert env["AIRFLOW_CONN_SSW_SOURCE"].startswith("postgresql://") and env["AIRFLOW_VAR_SSW_STAGING_DIR"]
         mounts = {v.split(":")[0]: v.split(":")[1] for v in service["volumes"]}

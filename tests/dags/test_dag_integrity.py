@@ -35,18 +35,51 @@ def test_parsing_makes_no_query_and_no_connection_or_variable_lookup(monkeypatch
     assert sorted(bag.dag_ids) == sorted(p.stem for p in (ROOT / "dags").glob("*.py"))
 
 
-def test_every_dag_has_tags_owner_retries_and_a_failure_alert():
+def test_every_failure_path_mails_exactly_one_way():
+    """Each task records its failure's cause; `outcome` (all_done) waits for every task but the deadline
+    sensors and mails once per failed run; the sensors, which may wait for weeks, and `outcome` itself
+    (if it fails before mailing) mail their own failure, once per run attempt."""
     from airflow.dag_processing.dagbag import DagBag
-    from airflow.providers.smtp.notifications.smtp import SmtpNotifier
+    from airflow.sdk import TriggerRule
+
+    from ssw_linkage.airflow_glue import alerts
+    from ssw_linkage.airflow_glue.deadline_watch import DeadlineSensor
 
     for dag in DagBag(dag_folder=str(ROOT / "dags")).dags.values():
         assert dag.tags and dag.doc_md, dag.dag_id
+        outcome = dag.get_task("outcome")
+        assert outcome.trigger_rule == TriggerRule.ALL_DONE and not outcome.downstream_task_ids
         for task in dag.tasks:
             assert task.owner == "isa-data-operations", task.task_id
             assert task.retries >= 1, task.task_id
             callbacks = task.on_failure_callback
             callbacks = callbacks if isinstance(callbacks, list) else [callbacks]
-            assert any(isinstance(cb, SmtpNotifier) for cb in callbacks), task.task_id
+            assert alerts.record_cause in callbacks, task.task_id
+            if isinstance(task, DeadlineSensor) or task is outcome:
+                assert alerts.mail_task_failure in callbacks
+                assert task.task_id not in outcome.upstream_task_ids
+            else:
+                assert task.task_id in outcome.upstream_task_ids, task.task_id
+                assert alerts.mail_task_failure not in callbacks
+
+
+def test_the_trigger_form_asks_for_the_data_month_defaulting_to_last_month(provision_dag):
+    from datetime import datetime
+
+    from ssw_linkage.months import JST, DataMonth
+
+    param = provision_dag.params.get_param("data_month")
+    assert param.value == str(DataMonth.of(datetime.now(JST)).previous())
+    assert param.schema["type"] == "string" and param.schema["pattern"]
+
+
+def test_task_functions_return_one_xcom_each():
+    """`-> dict` on a @task would make Airflow push every key as its own XCom (multiple_outputs)."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    for dag in DagBag(dag_folder=str(ROOT / "dags")).dags.values():
+        for task in dag.tasks:
+            assert not getattr(task, "multiple_outputs", False), task.task_id
 
 
 def test_timetable_is_registered_and_survives_serialization(provision_dag):

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import time
 from datetime import datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
 
 import pendulum
 import pytest
 
 from ssw_linkage.airflow_glue import deadline_watch
+from ssw_linkage.deadline_alerts import AlertLedger
 from ssw_linkage.months import JST, DataMonth
 from ssw_linkage.staging import Staging
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -33,6 +41,7 @@ def test_watchdog_alerts_once_per_month_and_level(staging, mail):
     assert deadline_watch.watchdog("ssw_monthly_provision", now=now) == {
         "months_not_ready_and_due": 3,
         "alerts_sent": 3,
+        "ready_mails_sent": 0,
     }
     subjects = sorted(m["Subject"] for m in mail.messages)
     kinds = sorted(s.split("】")[0] for s in subjects)
@@ -51,7 +60,7 @@ def test_a_mail_failure_fails_the_task_and_the_retry_sends_it(staging, mail, mon
         '{"conn_type": "smtp", "host": "127.0.0.1", "port": 9, '
         '"extra": {"disable_ssl": true, "disable_tls": true, "timeout": 2, "retry_limit": 0}}',
     )
-    with pytest.raises(RuntimeError, match="alert mail failed for 2026-03:late, 2026-05:risk"):
+    with pytest.raises(deadline_watch.MailNotSent, match="alert mail failed for 2026-03:late, 2026-05:risk"):
         deadline_watch.watchdog("ssw_monthly_provision", now=now)
     monkeypatch.undo()
     monkeypatch.setenv("AIRFLOW_VAR_SSW_STAGING_DIR", str(staging))
@@ -61,16 +70,147 @@ def test_a_mail_failure_fails_the_task_and_the_retry_sends_it(staging, mail, mon
     assert deadline_watch.watchdog("ssw_monthly_provision", now=now)["alerts_sent"] == 2
 
 
-def test_sensor_defers_until_its_alert_time(staging):
+class FakeTaskInstance:
+    """What the sensor asks of its task instance: the states of its run's tasks."""
+
+    task_id = "deadline_late"
+
+    def __init__(self, publish_state):
+        self.publish_state = publish_state
+
+    def get_task_states(self, dag_id, task_ids, run_ids):
+        return {run_ids[0]: {task_ids[0]: self.publish_state}}
+
+
+def context(month: DataMonth, publish_state=None, run_id="backfill__2026-07-01T07:00:00+09:00"):
+    run = SimpleNamespace(
+        dag_id="ssw_monthly_provision",
+        run_id=run_id,
+        run_type="backfill",
+        logical_date=month.start,
+        data_interval_start=month.start,
+        data_interval_end=month.end,
+        conf={},
+        clear_number=0,
+        start_date=datetime(2026, 11, 28, 10, tzinfo=JST),
+    )
+    return {"dag_run": run, "ti": FakeTaskInstance(publish_state)}
+
+
+def test_sensor_defers_until_its_alert_time(staging, monkeypatch):
     from airflow.sdk.exceptions import TaskDeferred
 
+    monkeypatch.setattr(deadline_watch, "clock", lambda: datetime(2026, 6, 3, 7, tzinfo=JST))
     sensor = deadline_watch.DeadlineSensor(task_id="deadline_risk", level="risk")
-    month = DataMonth.of(pendulum.now("UTC")).next()  # its deadline is well ahead
     with pytest.raises(TaskDeferred) as deferred:
-        sensor.execute({"data_interval_start": month.start, "dag": None, "run_id": "x"})
+        sensor.execute(context(DataMonth(2026, 5)))
     trigger = deferred.value.trigger
-    assert (trigger.staging, trigger.month) == (str(staging), str(month))
-    assert datetime.fromisoformat(trigger.due_at).astimezone(JST).strftime("%H:%M") == "09:00"
+    assert (trigger.staging, trigger.month) == (str(staging), "2026-05")
+    assert datetime.fromisoformat(trigger.due_at) == datetime(2026, 6, 24, 9, tzinfo=JST)
+    assert trigger.stop_marker.endswith("202605-failed-backfill__2026-07-01T07_00_00_09_00-0")
+
+
+def test_a_sensor_of_a_failed_run_stops_waiting(staging, monkeypatch):
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    monkeypatch.setattr(deadline_watch, "clock", lambda: datetime(2026, 6, 3, 7, tzinfo=JST))
+    ctx = context(DataMonth(2026, 5), "failed")
+    AlertLedger(staging).claim(DataMonth(2026, 5), "failed-backfill__2026-07-01T07_00_00_09_00-0")
+    with pytest.raises(AirflowSkipException, match="the daily watchdog keeps watching 2026-05"):
+        deadline_watch.DeadlineSensor(task_id="deadline_final", level="final").execute(ctx)
+
+
+def test_a_late_alert_during_the_run_says_the_run_is_building_it_then_ready_follows(staging, mail):
+    may = DataMonth(2026, 5)
+    ctx = context(may, "running")
+    assert deadline_watch.DeadlineSensor(task_id="deadline_late", level="late").execute(ctx) == "alert"
+    (late,) = mail.messages
+    assert "期限超過" in late["Subject"] and "残り0業務日" not in late["Subject"]
+    text = late.get_body(("html",)).get_content()
+    assert "作成中：この実行（backfill__2026-07-01T07:00:00+09:00、2026-11-28 10:00 JST 開始）が作成しています" in text
+    assert "未作成" not in text and "実行されていない" not in text
+    # the run publishes; the next look (its outcome task, or the watchdog) says so once
+    _mark_ready(staging / "202605")
+    assert deadline_watch.announce_ready(may, "http://airflow.example/run")
+    assert not deadline_watch.announce_ready(may, "http://airflow.example/run")
+    ready = mail.messages[-1]
+    assert ready["Subject"].startswith("【特定技能情報連携】2026-05分のパッケージが作成されました（提出期限から")
+    assert "期限超過" in ready.get_body(("html",)).get_content() and len(mail.messages) == 2
+
+
+def test_a_late_alert_after_the_run_failed_says_so(staging, mail):
+    assert deadline_watch.DeadlineSensor(task_id="deadline_late", level="late").execute(
+        context(DataMonth(2026, 5), "upstream_failed")
+    )
+    text = mail.messages[0].get_body(("html",)).get_content()
+    assert "未作成：この実行（backfill__2026-07-01T07:00:00+09:00）は失敗しました" in text
+
+
+def test_the_watchdog_mails_ready_once_for_a_month_it_alerted(staging, mail):
+    now = datetime(2026, 7, 29, 10, tzinfo=JST)
+    deadline_watch.watchdog("ssw_monthly_provision", now=now)  # March, May, June alerted
+    _mark_ready(staging / "202603")  # e.g. published with the CLI
+    assert deadline_watch.watchdog("ssw_monthly_provision", now=now)["ready_mails_sent"] == 1
+    assert deadline_watch.watchdog("ssw_monthly_provision", now=now)["ready_mails_sent"] == 0
+    assert [m["Subject"] for m in mail.messages if "作成されました" in m["Subject"]] == [
+        "【特定技能情報連携】2026-03分のパッケージが作成されました（提出期限から92日後）"
+    ]
+
+
+def test_the_watchdog_removes_dead_builds_after_the_grace_period(staging, monkeypatch):
+    builds = staging / ".build"
+    builds.mkdir()
+    for name, age_hours in (("202605-manual__dead", 7), ("202605-manual__alive", 1), ("202606-cli-4242", 0)):
+        (builds / name).mkdir()
+        (builds / name / "ITEM01.CSV").write_text("x")
+        then = time.time() - age_hours * 3600
+        for path in (builds / name / "ITEM01.CSV", builds / name):
+            os.utime(path, (then, then))
+    assert deadline_watch.remove_dead_builds() == {"dead_builds_removed": 2}  # a CLI run's at once
+    assert sorted(p.name for p in builds.iterdir()) == ["202605-manual__alive"]
+    monkeypatch.setenv("AIRFLOW_VAR_SSW_BUILD_GRACE_HOURS", "0.5")
+    assert deadline_watch.remove_dead_builds() == {"dead_builds_removed": 1}
+
+
+def _package_holding(staging, month: str, by_age: dict[str, int]):
+    package = staging / month
+    package.mkdir()
+    held = {"file": "QUARANTINE.CSV", "rows": sum(by_age.values()), "by_age_months": by_age}
+    (package / "MANIFEST.JSON").write_text(json.dumps({"data_month": month, "held": held}))
+    Staging(staging).mark_ready(DataMonth.parse(month))
+
+
+def test_the_watchdog_mails_old_held_rows_once_per_package_counts_only(staging, mail, monkeypatch):
+    _package_holding(staging, "202605", {"0": 1, "3": 9})  # older package: not the one that counts
+    _package_holding(staging, "202606", {"0": 2, "1": 5, "2": 3, "4": 1})
+    result = deadline_watch.check_held_rows("ssw_monthly_provision")
+    assert result == {"package": "2026-06", "held_rows": 11, "held_old_rows": 4, "mailed": True}
+    assert deadline_watch.check_held_rows("ssw_monthly_provision")["mailed"] is False
+    (message,) = mail.messages
+    assert message["Subject"] == "【特定技能情報連携】保留が2か月以上続くレコード 4件（2026-06分パッケージ時点）"
+    text = message.get_body(("html",)).get_content()
+    assert f"{staging / '202606' / 'QUARANTINE.CSV'}" in text and "11件" in text and "2か月：3件" in text
+    monkeypatch.setenv("AIRFLOW_VAR_SSW_HELD_ALERT_MONTHS", "5")
+    _package_holding(staging, "202607", {"0": 2, "4": 1})
+    assert deadline_watch.check_held_rows("ssw_monthly_provision")["mailed"] is False
+
+
+def test_a_failing_watchdog_mails_once_naming_what_it_was_checking(tmp_path, monkeypatch, mail):
+    from airflow.dag_processing.dagbag import DagBag
+
+    not_a_directory = tmp_path / "staging"
+    not_a_directory.write_text("")
+    monkeypatch.setenv("AIRFLOW_VAR_SSW_STAGING_DIR", str(not_a_directory))
+    monkeypatch.setenv("AIRFLOW_VAR_SSW_FIRST_MONTH", "2026-03")
+    dag = DagBag(dag_folder=str(ROOT / "dags")).dags["ssw_deadline_watchdog"]
+    for task in dag.tasks:
+        task.retries = 0
+    assert dag.test().state == "failed"
+    (message,) = mail.messages
+    last = DataMonth.of(pendulum.now("UTC")).previous()
+    assert message["Subject"].startswith(f"【特定技能情報連携】処理失敗：期限監視（2026-03〜{last}分）")
+    assert "check_deadlines" in message["Subject"] and "remove_dead_builds" in message["Subject"]
+    assert f"StagingError: staging {not_a_directory} is not a directory" in message.get_body(("html",)).get_content()
 
 
 async def _first_event(trigger):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import time
 from pathlib import Path
 
 import pendulum
@@ -80,23 +81,136 @@ def no_retries(provision_dag):
         task.retries = 2
 
 
+def subjects(mail, word: str = "") -> list[str]:
+    return [m["Subject"] for m in mail.messages if word in m["Subject"]]
+
+
+def body(message) -> str:
+    return message.get_body(("html", "plain")).get_content()
+
+
+def task_states(dag_run) -> dict[str, tuple[str, int]]:
+    """task id (with map index) -> (state, tries) for one run."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        tis = session.scalars(select(TaskInstance).where(TaskInstance.run_id == dag_run.run_id)).all()
+        return {ti.task_id + (f"[{ti.map_index}]" * (ti.map_index >= 0)): (ti.state, ti.try_number) for ti in tis}
+
+
 def test_broken_source_fails_the_run_and_mails_the_oncall_in_japanese(no_retries, sqlite_source, mail, monkeypatch):
     monkeypatch.setenv("AIRFLOW_CONN_SSW_SOURCE", '{"conn_type": "sqlite", "host": "/nonexistent/dir/source.db"}')
     assert run(no_retries, "2026-05").state == "failed"
-    subjects = [m["Subject"] for m in mail.messages]
-    failures = [m for m in mail.messages if "処理失敗" in m["Subject"]]
+    (failure,) = [m for m in mail.messages if "処理失敗" in m["Subject"]]  # one mail, though eight items failed
     (late,) = [m for m in mail.messages if "期限超過" in m["Subject"]]  # once, though three sensors ran
-    assert failures and all(m["To"] == "oncall@isa.example" for m in mail.messages), subjects
-    assert all("2026-05" in m["Subject"] for m in failures)
+    assert all(m["To"] == "oncall@isa.example" for m in mail.messages), subjects(mail)
+    assert failure["Subject"] == "【特定技能情報連携】処理失敗：2026-05分（extract_item [item 1–8]）"
+    assert "SourceUnavailable: SQLite source /nonexistent/dir/source.db unavailable" in body(failure)
     assert "2026-05分" in late["Subject"] and "2026-06-29（月）" in late["Subject"]
+    assert "期限から" in body(late) and "0業務日" not in body(late)  # not "0 business days left" after the deadline
     for message in mail.messages:
-        body = message.get_body(("html", "plain")).get_content()
-        assert "対象月" in body and "2026-05" in body and "個人情報を含めていません" in body
+        assert "2026-05" in body(message) and "個人情報を含めていません" in body(message)
 
 
-def test_a_month_that_is_not_over_is_refused(no_retries, sqlite_source, mail, tmp_path):
-    synthetic.seed(source.connect(sqlite_source), MONTHS, 200)
+def test_one_failing_item_mails_once_naming_it_and_a_rerun_mails_recovered(
+    provision_dag, sqlite_source, mail, monkeypatch, no_retries
+):
+    from ssw_linkage.airflow_glue import provision
+    from ssw_linkage.errors import SourceUnavailable
+
+    synthetic.seed(source.connect(sqlite_source), MONTHS, 300)
+    real = provision.package.extract_item
+
+    def item_3_breaks(engine, item, *args, **kwargs):
+        if item.number == 3:
+            raise SourceUnavailable("the source database closed the connection (check the database)")
+        return real(engine, item, *args, **kwargs)
+
+    monkeypatch.setattr(provision.package, "extract_item", item_3_breaks)
+    failed = run(no_retries, "2026-05")
+    assert failed.state == "failed"
+    (failure,) = subjects(mail, "処理失敗")
+    assert failure == "【特定技能情報連携】処理失敗：2026-05分（extract_item [item 3]）"
+    text = body(next(m for m in mail.messages if "処理失敗" in m["Subject"]))
+    assert "SourceUnavailable: the source database closed the connection" in text and failed.run_id in text
+    assert task_states(failed)["publish"][0] == "upstream_failed"
+
+    monkeypatch.setattr(provision.package, "extract_item", real)
+    assert run(no_retries, "2026-05").state == "success"
+    assert len(subjects(mail, "処理失敗")) == 1
+    assert subjects(mail, "復旧") == ["【特定技能情報連携】復旧：2026-05分の処理が成功しました"]
+    assert failed.run_id in body(next(m for m in mail.messages if "復旧" in m["Subject"]))
+    # a late alert (from whichever run's sensor looked before the package was ready) is followed by one "ready"
+    assert len(subjects(mail, "期限超過")) == len(subjects(mail, "作成されました")) <= 1
+    mail.messages.clear()
+    assert run(no_retries, "2026-05").state == "success" and mail.messages == []  # nothing is said twice
+
+
+def test_a_run_without_a_logical_date_fails_at_once_and_mails_once(provision_dag, sqlite_source, mail):
+    started = time.monotonic()
+    dag_run = provision_dag.test(logical_date=None)  # retries as configured: none may happen
+    assert dag_run.state == "failed" and time.monotonic() - started < 120
+    states = task_states(dag_run)
+    assert states["resolve_month"] == ("failed", 1)
+    assert {states[f"deadline_{level}"][0] for level in ("risk", "final", "late")} == {"upstream_failed"}
+    (message,) = mail.messages
+    assert message["Subject"] == "【特定技能情報連携】処理失敗：対象月なし（no data month）（resolve_month）"
+    assert "this run has no data month" in body(message) and '"data_month"' in body(message)
+
+
+def test_a_month_that_is_not_over_is_refused_at_once_and_no_sensor_waits(provision_dag, sqlite_source, mail, tmp_path):
     this_month = DataMonth.of(pendulum.now("UTC"))
-    # the deadline sensors of a current month would wait for weeks: not what this test is about
-    assert run(no_retries, str(this_month), mark_success_pattern="deadline_.*").state == "failed"
+    started = time.monotonic()
+    dag_run = run(provision_dag, str(this_month))
+    assert dag_run.state == "failed" and time.monotonic() - started < 120
+    states = task_states(dag_run)
+    assert states["resolve_month"] == ("failed", 1)  # AirflowFailException: no retry
+    assert {states[f"deadline_{level}"][0] for level in ("risk", "final", "late")} == {"upstream_failed"}
     assert not (tmp_path / "staging" / this_month.compact).exists()
+    (message,) = mail.messages
+    assert message["Subject"] == f"【特定技能情報連携】処理失敗：{this_month}分（実行拒否：refused）（resolve_month）"
+    assert f"{this_month} is not over yet" in body(message)
+    assert f'"data_month": "{this_month.previous()}"' in body(message)
+
+
+def test_the_trigger_forms_data_month_wins_over_its_logical_date_of_now(provision_dag, sqlite_source, mail, tmp_path):
+    """The UI pre-fills the logical date with "now" and sends every form field in the run's conf."""
+    synthetic.seed(source.connect(sqlite_source), MONTHS, 300)
+    dag_run = provision_dag.test(logical_date=pendulum.now("UTC"), run_conf={"data_month": "2026-04", "replace": False})
+    assert dag_run.state == "success"
+    assert (tmp_path / "staging" / "202604" / "READY").is_file()
+    assert provision_dag.params["data_month"] == str(DataMonth.of(pendulum.now("UTC")).previous())
+
+
+def test_runs_created_by_airflow_name_their_data_month(provision_dag, sqlite_source, mail):
+    """Every run's note names its data month (the plugin's listener, as the scheduler calls it when the
+    run starts): here a run made by `airflow dags trigger --logical-date 2026-01-01`, whose id and data
+    interval Airflow takes from the trigger time, and one from the UI's form. (Ids: test_timetable.)"""
+    from airflow.api.common.trigger_dag import trigger_dag
+    from airflow.listeners.listener import get_listener_manager
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+    from airflow.utils.types import DagRunTriggeredByType
+    from sqlalchemy import select
+
+    provision_dag.test(logical_date=None)  # writes the DAG to the metadata database
+    cli = trigger_dag(
+        provision_dag.dag_id, triggered_by=DagRunTriggeredByType.CLI, logical_date=pendulum.datetime(2026, 1, 1)
+    )
+    ui = trigger_dag(
+        provision_dag.dag_id,
+        triggered_by=DagRunTriggeredByType.UI,
+        logical_date=pendulum.now("UTC"),
+        conf={"data_month": "2026-02", "replace": False},
+    )
+    with create_session() as session:
+        for run_id, note in ((cli.run_id, "2026-01"), (ui.run_id, "2026-02")):
+            dag_run = session.scalars(select(DagRun).where(DagRun.run_id == run_id)).one()
+            get_listener_manager().hook.on_dag_run_running(dag_run=dag_run, msg="started")
+            session.flush()
+            assert dag_run.note == f"対象月 {note}（data month {note}）"
+            dag_run.note = "someone's note"
+            get_listener_manager().hook.on_dag_run_running(dag_run=dag_run, msg="started")
+            assert dag_run.note == "someone's note"

@@ -84,3 +84,22 @@ def test_without_catchup_only_the_newest_due_month_is_scheduled():
 def test_serialization_round_trip_and_summary():
     assert MonthlyProvisionTimetable.deserialize(TT.serialize()) == TT
     assert "翌月第1業務日" in TT.summary
+
+
+def test_run_ids_name_the_data_month():
+    from airflow.timetables.base import DataInterval
+    from airflow.utils.types import DagRunType
+
+    january = DataMonth(2026, 1)
+    interval = DataInterval(pendulum.instance(january.start), pendulum.instance(january.end))
+    due = TT.run_after(january)
+    scheduled = TT.generate_run_id(run_type=DagRunType.SCHEDULED, run_after=due, data_interval=interval)
+    assert scheduled == "scheduled__2026-01__2026-02-02T07:00:00+09:00"
+    clicked = pendulum.datetime(2026, 11, 28, 1, 2, 3, tz="UTC")
+    manual = TT.generate_run_id(run_type=DagRunType.MANUAL, run_after=clicked, data_interval=interval)
+    assert manual == "manual__2026-01__2026-11-28T10:02:03+09:00"
+    # a logical date of "now" (the UI's default) or none: the month comes from the run's data_month instead
+    now = TT.infer_manual_data_interval(run_after=clicked)
+    for interval in (now, None):
+        run_id = TT.generate_run_id(run_type=DagRunType.MANUAL, run_after=clicked, data_interval=interval)
+        assert run_id.startswith("manual__2026-11-28T01:02:03")

@@ -52,7 +52,7 @@ def test_missed_months_lists_gaps_and_the_backfill_commands(tmp_path, capsys):
     capsys.readouterr()
     assert cli.main(["missed", "--staging", staging, "--from", "2026-01", "--to", "2026-06"]) == 1
     out = capsys.readouterr().out
-    listed = [line.split()[0] for line in out.splitlines() if line[:4] == "2026"]
+    listed = [line.split()[0] for line in out.splitlines() if line.strip()[:4] == "2026"]
     assert listed == ["2026-01", "2026-03", "2026-04", "2026-06"]
     assert "--from-date 2026-03-01 --to-date 2026-04-30" in out and "--from-date 2026-06-01 --to-date 2026-06-30" in out
     assert cli.main(["missed", "--staging", staging, "--from", "2026-05", "--to", "2026-05"]) == 0

@@ -82,3 +82,28 @@ def test_the_watchdog_view_skips_ready_months(tmp_path):
         ("late", "2026-05"),
         ("risk", "2026-06"),
     ]
+
+
+def test_after_the_deadline_nothing_is_left_even_on_a_weekend():
+    saturday = at("2026-07-04 10:00")  # the deadline was Monday 06-29
+    f = da.facts(MAY, saturday, CAL, POLICY)
+    subject, body = da.render(da.Level.LATE, f, "未作成", "http://airflow.example/dags/x")
+    assert "過ぎています" in subject and "なし（提出期限から5日経過）" in body and "0業務日" not in body
+    on_the_day = da.facts(MAY, at("2026-06-29 08:30"), CAL, POLICY)
+    assert on_the_day.left_ja() == "本日が提出期限です"
+
+
+def test_the_ready_mail_says_whether_the_package_came_late(tmp_path):
+    late = da.render_ready(da.facts(MAY, at("2026-07-01 10:00"), CAL, POLICY), [da.Level.LATE], "http://x")
+    assert late[0] == "【特定技能情報連携】2026-05分のパッケージが作成されました（提出期限から2日後）"
+    assert "準備完了を連絡" in late[1] and "期限超過" in late[1]
+    early = da.render_ready(da.facts(MAY, at("2026-06-25 10:00"), CAL, POLICY), [da.Level.RISK], "http://x")
+    assert "（提出期限内）" in early[0] and "対応は不要" in early[1]
+
+
+def test_the_ledger_keeps_a_note_with_each_marker(tmp_path):
+    ledger = da.AlertLedger(tmp_path)
+    assert ledger.claim(MAY, "failed-run_1-0", "run:1") and ledger.claim(MAY, "failed-run_2-0", "run:2")
+    assert ledger.kinds(MAY, "failed-") == ["failed-run_1-0", "failed-run_2-0"]
+    assert ledger.note(MAY, "failed-run_2-0") == "run:2" and ledger.claimed(MAY, "failed-run_1-0")
+    assert ledger.claim(None, "failed-x") and ledger.path(None, "failed-x").name == "nomonth-failed-x"

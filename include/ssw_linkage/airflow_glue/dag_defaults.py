@@ -1,4 +1,4 @@
-"""What every ssw-linkage DAG shares: owner, retries, the failure alert, start date, tags."""
+"""What every ssw-linkage DAG shares: owner, retries, recording the cause of a failure, start date, tags."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ from datetime import timedelta
 import pendulum
 
 from ssw_linkage.airflow_glue import alerts
+from ssw_linkage.airflow_glue.runs import PROVISION_DAG_ID
 
-PROVISION_DAG_ID = "ssw_monthly_provision"
+__all__ = ["OUTCOME_TASK", "PROVISION_DAG_ID", "PROVISION_TAGS", "START_DATE", "WATCHDOG_TAGS", "default_args"]
+
 START_DATE = pendulum.datetime(2019, 6, 1, tz="Asia/Tokyo")  # the agreement took effect on 2019-06-19
+OUTCOME_TASK = "outcome"  # each DAG's last task: mails once if anything failed
+PROVISION_TAGS, WATCHDOG_TAGS = ["ssw", "mhlw-provision"], ["ssw", "deadline"]  # the one small vocabulary
 
 
 def default_args() -> dict:
@@ -17,5 +21,5 @@ def default_args() -> dict:
         "owner": "isa-data-operations",
         "retries": 2,
         "retry_delay": timedelta(minutes=5),
-        "on_failure_callback": alerts.failure_notifier(),
+        "on_failure_callback": alerts.record_cause,
     }

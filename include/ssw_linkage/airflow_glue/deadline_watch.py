@@ -1,39 +1,48 @@
-"""Deadline sensors for the provision DAG, the watchdog's check, and the mail they send."""
+"""Deadline sensors for the provision DAG, the daily watchdog's checks, and the mail they send."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pendulum
-from airflow.providers.smtp.hooks.smtp import SmtpHook
 from airflow.sdk import BaseOperator
+from airflow.sdk.exceptions import AirflowSkipException
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from ssw_linkage import deadline_alerts as da
-from ssw_linkage.airflow_glue import settings
+from ssw_linkage.airflow_glue import alerts, runs, settings
 from ssw_linkage.business_calendar import GovernmentCalendar
-from ssw_linkage.months import DataMonth
-from ssw_linkage.package import is_ready
+from ssw_linkage.errors import SswError
+from ssw_linkage.months import JST, DataMonth
+from ssw_linkage.staging import MANIFEST, Staging
 
 log = logging.getLogger(__name__)
+READY_MAIL, HELD_MAIL = "ready", "held"
 
 
-def send_alert(level: da.Level, f: da.DeadlineFacts, staging: Path, link: str) -> bool:
+def clock() -> datetime:
+    """Now, for the sensors (tests replace it)."""
+    return pendulum.now("UTC")
+
+
+class MailNotSent(SswError):
+    """Some alert mail could not be sent; the task fails and its retry sends what is missing."""
+
+
+def send_alert(level: da.Level, f: da.DeadlineFacts, staging: Path, link: str, state: str | None = None) -> bool:
     """Mail one alert unless this month and level was already mailed; False if it was."""
     ledger = da.AlertLedger(staging)
     if not ledger.claim(f.month, level):
         log.info("%s alert for %s already sent; not sending again", level.value, f.month)
         return False
-    subject, body = da.render(level, f, da.package_state(staging, f.month), link)
+    subject, body = da.render(level, f, state or da.package_state(staging, f.month), link)
     try:
-        with SmtpHook(smtp_conn_id=settings.SMTP_CONN_ID) as smtp:
-            smtp.send_email_smtp(
-                to=settings.alert_recipients(), from_email=settings.alert_sender(), subject=subject, html_content=body
-            )
+        alerts.send(subject, body)
     except Exception:
         ledger.release(f.month, level)  # so that the task's retry sends it
         log.exception("%s alert for %s could not be sent; the task fails and retries", level.value, f.month)
@@ -42,29 +51,45 @@ def send_alert(level: da.Level, f: da.DeadlineFacts, staging: Path, link: str) -
     return True
 
 
-def _run_link(dag_id: str, run_id: str | None = None) -> str:
-    from airflow.configuration import conf
-
-    base = conf.get("api", "base_url", fallback="http://localhost:8080").rstrip("/")
-    return f"{base}/dags/{dag_id}" + (f"/runs/{run_id}" if run_id else "")
+def announce_ready(month: DataMonth, link: str, now: datetime | None = None) -> bool:
+    """Once a month's package is READY after a deadline alert was mailed for it: one mail saying so."""
+    staging = settings.staging_dir()
+    ledger = da.AlertLedger(staging)
+    alerted = [level for level in da.Level if ledger.claimed(month, level)]
+    if not alerted or not Staging(staging).is_ready(month) or not ledger.claim(month, READY_MAIL):
+        return False
+    now = now or pendulum.now("UTC")
+    f = da.facts(month, now, GovernmentCalendar.from_environment(), settings.alert_policy())
+    try:
+        alerts.send(*da.render_ready(f, alerted, link))
+    except Exception:
+        ledger.release(month, READY_MAIL)
+        raise
+    log.info("%s is ready after its %s alert: mailed", month, alerted[-1].value)
+    return True
 
 
 class PackageReadyTrigger(BaseTrigger):
-    """Fires ``ready`` when the month's package is ready, or ``due`` at ``due_at``, whichever is first."""
+    """Fires ``ready`` when the month's package is ready, ``run_failed`` when the run's failure was
+    mailed (``stop_marker`` appears), or ``due`` at ``due_at``, whichever is first."""
 
-    def __init__(self, staging: str, month: str, due_at: str, poll_seconds: float = 600):
+    def __init__(self, staging: str, month: str, due_at: str, poll_seconds: float = 600, stop_marker: str = ""):
         super().__init__()
         self.staging, self.month, self.due_at, self.poll_seconds = staging, month, due_at, poll_seconds
+        self.stop_marker = stop_marker
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
-        kwargs = {"staging": self.staging, "month": self.month, "due_at": self.due_at}
+        kwargs = {"staging": self.staging, "month": self.month, "due_at": self.due_at, "stop_marker": self.stop_marker}
         return f"{type(self).__module__}.{type(self).__qualname__}", {**kwargs, "poll_seconds": self.poll_seconds}
 
     async def run(self):
         due = datetime.fromisoformat(self.due_at)
         while True:
-            if is_ready(Path(self.staging), DataMonth.parse(self.month)):
+            if Staging(Path(self.staging)).is_ready(DataMonth.parse(self.month)):
                 yield TriggerEvent({"status": "ready"})
+                return
+            if self.stop_marker and Path(self.stop_marker).exists():
+                yield TriggerEvent({"status": "run_failed"})
                 return
             remaining = (due - pendulum.now("UTC")).total_seconds()
             if remaining <= 0:
@@ -75,51 +100,133 @@ class PackageReadyTrigger(BaseTrigger):
 
 class DeadlineSensor(BaseOperator):
     """Waits (deferred, no worker slot) until its alert time or the package's READY, then mails the
-    ``level`` alert if the package is still not ready. Runs beside the extraction, not after it."""
+    ``level`` alert if the package is still not ready. Runs beside the extraction, after the run's
+    data month is resolved; stops waiting (skipped) once the run has failed and said so by mail."""
 
     ui_color = "#f3e6d0"
 
-    def __init__(self, *, level: str, poll_interval: timedelta = timedelta(minutes=10), **kwargs):
+    def __init__(
+        self, *, level: str, package_task: str = "publish", poll_interval: timedelta = timedelta(minutes=10), **kwargs
+    ):
         super().__init__(**kwargs)
         self.level = level
+        self.package_task = package_task
         self.poll_interval = poll_interval
 
     def execute(self, context) -> str:
-        month = DataMonth.of(context["data_interval_start"])
+        now = clock()
+        month = runs.month_of(context, now)
         staging = settings.staging_dir()
-        now = pendulum.now("UTC")
         f = da.facts(month, now, GovernmentCalendar.from_environment(), settings.alert_policy())
         level = da.Level(self.level)
-        action, until = da.sensor_action(level, f, now, is_ready(staging, month))
+        ready = Staging(staging).is_ready(month)
+        action, until = da.sensor_action(level, f, now, ready)
+        stop = alerts.failed_marker(context, month)
         if action == "wait":
+            if stop is not None and stop.exists():
+                raise AirflowSkipException(f"this run failed (mailed); the daily watchdog keeps watching {month}")
             self.defer(
                 trigger=PackageReadyTrigger(
-                    str(staging), str(month), until.isoformat(), self.poll_interval.total_seconds()
+                    str(staging), str(month), until.isoformat(), self.poll_interval.total_seconds(), str(stop or "")
                 ),
                 method_name="execute_complete",
             )
         if action == "alert":
-            send_alert(level, f, staging, _run_link(context["dag"].dag_id, context["run_id"]))
+            run = context["dag_run"]
+            send_alert(level, f, staging, runs.run_link(run.dag_id, run.run_id), self._state(context, staging, month))
         return action
 
     def execute_complete(self, context, event: dict[str, Any] | None = None) -> str:
         return self.execute(context)
 
+    def _state(self, context, staging: Path, month: DataMonth) -> str:
+        """The package's state as this run knows it: being built by it, failed in it, or as staging shows."""
+        run = context["dag_run"]
+        states = context["ti"].get_task_states(dag_id=run.dag_id, task_ids=[self.package_task], run_ids=[run.run_id])
+        publish = states.get(run.run_id, {}).get(self.package_task)
+        started = max((d for d in (run.start_date, getattr(run, "run_after", None)) if d), default=clock())
+        started = started.astimezone(JST).strftime("%Y-%m-%d %H:%M")  # dags test's start_date is the logical date
+        if publish in ("failed", "upstream_failed"):
+            return f"未作成：この実行（{run.run_id}）は失敗しました（原因は別のメールでお知らせします）"
+        if publish != "success":
+            return (
+                f"作成中：この実行（{run.run_id}、{started} JST 開始）が作成しています。"
+                "作成されたら改めてお知らせします"
+            )
+        return da.package_state(staging, month)
+
+
+def watch_range(now: datetime) -> tuple[DataMonth, DataMonth]:
+    """The data months the watchdog checks: from ``ssw_first_month`` to last month."""
+    return settings.first_month(), DataMonth.of(now).previous()
+
 
 def watchdog(provision_dag_id: str, now: datetime | None = None) -> dict[str, int]:
-    """Alert for every data month not READY whose alert time has come, once per month and level."""
+    """Alert for every data month not READY whose alert time has come, once per month and level; and
+    mail once for each alerted month that has become READY since."""
     now = now or pendulum.now("UTC")
-    staging = settings.staging_dir()
-    last = DataMonth.of(now).previous()
-    found = da.months_to_alert(
-        staging, settings.first_month(), last, now, GovernmentCalendar.from_environment(), settings.alert_policy()
-    )
-    sent, failed = 0, []
+    staging = Staging(settings.staging_dir()).prepare().root  # a broken staging fails here, under its own name
+    first, last = watch_range(now)
+    calendar, policy = GovernmentCalendar.from_environment(), settings.alert_policy()
+    found = da.months_to_alert(staging, first, last, now, calendar, policy)
+    sent, ready_sent, failed = 0, 0, []
+    link = runs.run_link(provision_dag_id)
     for level, f in found:
         try:
-            sent += send_alert(level, f, staging, _run_link(provision_dag_id))
+            sent += send_alert(level, f, staging, link)
         except Exception:  # noqa: BLE001 - logged in send_alert; the other months still get their alerts
             failed.append(f"{f.month}:{level.value}")
+    for month in first.until(last):
+        try:
+            ready_sent += announce_ready(month, link, now)
+        except Exception:  # noqa: BLE001 - as above
+            log.exception("ready mail for %s could not be sent", month)
+            failed.append(f"{month}:{READY_MAIL}")
     if failed:
-        raise RuntimeError(f"alert mail failed for {', '.join(failed)}; the task retries")
-    return {"months_not_ready_and_due": len(found), "alerts_sent": sent}
+        raise MailNotSent(f"alert mail failed for {', '.join(failed)}; the task retries")
+    return {"months_not_ready_and_due": len(found), "alerts_sent": sent, "ready_mails_sent": ready_sent}
+
+
+def remove_dead_builds() -> dict[str, int]:
+    """Remove the build directories of dead runs (they hold personal data) once idle past the grace period."""
+    removed = Staging(settings.staging_dir()).prepare().remove_dead_builds(grace_seconds=settings.build_grace_seconds())
+    log.info("dead build directories removed: %d %s", len(removed), removed)
+    return {"dead_builds_removed": len(removed)}
+
+
+def check_held_rows(provision_dag_id: str) -> dict[str, Any]:
+    """Mail once per package month if the newest ready package still holds rows quarantined for
+    ``ssw_held_alert_months`` or longer (counts only)."""
+    root = settings.staging_dir()
+    staging = Staging(root)
+    ready = [month for month in staging.published_months() if staging.is_ready(month)]
+    if not ready:
+        return {"package": None, "held_rows": 0, "held_old_rows": 0, "mailed": False}
+    newest = ready[-1]
+    held = json.loads((staging.package(newest) / MANIFEST).read_text(encoding="utf-8"))["held"]
+    by_age = {int(age): int(n) for age, n in held["by_age_months"].items()}
+    threshold = settings.held_alert_months()
+    old = sum(n for age, n in by_age.items() if age >= threshold)
+    result = {"package": str(newest), "held_rows": held["rows"], "held_old_rows": old, "mailed": False}
+    ledger = da.AlertLedger(root)
+    if old and ledger.claim(newest, HELD_MAIL):
+        quarantine = staging.package(newest) / held["file"]
+        link = runs.run_link(provision_dag_id)
+        try:
+            alerts.send(*da.render_held(newest, held["rows"], by_age, threshold, quarantine, link))
+        except Exception:
+            ledger.release(newest, HELD_MAIL)
+            raise
+        result["mailed"] = True
+    log.info("held rows in the newest package: %s", result)
+    return result
+
+
+def watchdog_outcome(context) -> None:
+    """The watchdog's last task: one failure mail naming what was being checked, if anything failed."""
+    try:
+        first, last = watch_range(pendulum.now("UTC"))
+        scope = f"期限監視（{first}〜{last}分）・作業ディレクトリの整理・保留レコードの確認"
+    except (SswError, ValueError):
+        scope = "期限監視・作業ディレクトリの整理・保留レコードの確認"
+    alerts.report_outcome(context, scope, None)

@@ -1,35 +1,26 @@
-"""The monthly provision's task bodies: thin calls into the package, keyed on the data interval."""
+"""The monthly provision's task bodies: thin calls into the package, keyed on the run's data month."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
-from datetime import datetime
+from typing import Any
 
 from ssw_linkage import package
-from ssw_linkage.airflow_glue import settings
+from ssw_linkage.airflow_glue import alerts, deadline_watch, runs, settings
 from ssw_linkage.months import DataMonth
 from ssw_linkage.spec import item
 from ssw_linkage.staging import Staging
 
 
-class NotADataMonth(ValueError):
-    """The run's data interval is not exactly one finished data month."""
-
-
-def resolve_month(start: datetime, end: datetime, now: datetime | None = None) -> str:
-    """The data month of a run's interval; refuses partial intervals and months not over yet."""
-    month = DataMonth.of(start)
-    if (start, end) != (month.start, month.end):
-        raise NotADataMonth(
-            f"data interval {start.isoformat()} – {end.isoformat()} is not one JST data month; "
-            "the DAG must use MonthlyProvisionTimetable"
-        )
-    month.require_over(now)
+def resolve_month(context: Mapping[str, Any]) -> str:
+    """The run's data month (refused at once, without retries, if it has none or it is not over)."""
+    month = runs.month_of(context)
     Staging(settings.staging_dir()).prepare().remove_dead_builds(month, settings.build_grace_seconds())
     return str(month)
 
 
-def extract(month: str, item_number: int, run_id: str) -> dict:
+def extract(month: str, item_number: int, run_id: str) -> dict[str, int]:
     """Extract, validate and write one item into the run's build directory; returns counts only."""
     data_month = DataMonth.parse(month)
     staging = Staging(settings.staging_dir()).prepare()
@@ -41,7 +32,7 @@ def extract(month: str, item_number: int, run_id: str) -> dict:
     return asdict(counts)
 
 
-def publish(month: str, counts: list[dict], run_id: str, replace: bool = False) -> dict:
+def publish(month: str, counts: list[dict], run_id: str, replace: bool = False) -> dict[str, Any]:
     """Carry over held rows, reconcile the run's items and publish the package; returns the totals."""
     data_month = DataMonth.parse(month)
     build = Staging(settings.staging_dir()).prepare().build(data_month, run_id)
@@ -55,3 +46,20 @@ def publish(month: str, counts: list[dict], run_id: str, replace: bool = False) 
         replace,
     )
     return {"data_month": month, **manifest["totals"]}
+
+
+def outcome(context: Mapping[str, Any]) -> dict[str, Any]:
+    """The run's last word: one failure mail if anything failed (and fail, so the run shows failed);
+    after a success, one "recovered" mail if a failure of the month had been mailed, and one "ready"
+    mail if a deadline alert had been."""
+    run = context["dag_run"]
+    month, scope = runs.describe(run)
+    alerts.report_outcome(context, scope, month)
+    if month is None:  # nothing failed, yet no month: only if someone marked resolve_month a success
+        return {"data_month": None}
+    link = runs.run_link(run.dag_id, run.run_id)
+    return {
+        "data_month": str(month),
+        "recovered_mail": alerts.mail_recovered(context, month),
+        "ready_mail": deadline_watch.announce_ready(month, link),
+    }

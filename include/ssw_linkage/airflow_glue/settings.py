@@ -13,6 +13,7 @@
 | `ssw_final_alert_time` | Variable | JST time of the deadline-day alert (default 08:30) |
 | `ssw_first_month` | Variable | first data month the watchdog checks (default 2026-01) |
 | `ssw_build_grace_hours` | Variable | a dead run's build directory is removed after this many idle hours (default 6) |
+| `ssw_held_alert_months` | Variable | the watchdog mails about rows held this many months or longer (default 2) |
 | `SSW_EXTRA_CLOSURES` | environment | extra government closure dates, ISO, comma-separated |
 """
 
@@ -27,9 +28,12 @@ from sqlalchemy import Engine
 from ssw_linkage import source
 from ssw_linkage.deadline_alerts import AlertPolicy
 from ssw_linkage.months import DataMonth
+from ssw_linkage.staging import DEFAULT_BUILD_GRACE_SECONDS
 
 SOURCE_CONN_ID = "ssw_source"
 SMTP_CONN_ID = "smtp_default"
+DEFAULT_RECIPIENTS = "ssw-oncall@localhost"
+DEFAULT_SENDER = "ssw-linkage@localhost"
 
 
 def source_engine() -> Engine:
@@ -47,20 +51,21 @@ def encoding() -> str:
 
 
 def alert_policy() -> AlertPolicy:
+    default = AlertPolicy()
     return AlertPolicy(
-        risk_business_days=int(Variable.get("ssw_risk_business_days", default="3")),
-        risk_time=time.fromisoformat(Variable.get("ssw_risk_alert_time", default="09:00")),
-        final_time=time.fromisoformat(Variable.get("ssw_final_alert_time", default="08:30")),
+        risk_business_days=int(Variable.get("ssw_risk_business_days", default=str(default.risk_business_days))),
+        risk_time=time.fromisoformat(Variable.get("ssw_risk_alert_time", default=f"{default.risk_time:%H:%M}")),
+        final_time=time.fromisoformat(Variable.get("ssw_final_alert_time", default=f"{default.final_time:%H:%M}")),
     )
 
 
 def alert_recipients() -> list[str]:
-    raw = Variable.get("ssw_alert_recipients", default="ssw-oncall@localhost")
+    raw = Variable.get("ssw_alert_recipients", default=DEFAULT_RECIPIENTS)
     return [address.strip() for address in raw.split(",") if address.strip()]
 
 
 def alert_sender() -> str:
-    return Variable.get("ssw_alert_sender", default="ssw-linkage@localhost")
+    return Variable.get("ssw_alert_sender", default=DEFAULT_SENDER)
 
 
 def first_month() -> DataMonth:
@@ -68,4 +73,8 @@ def first_month() -> DataMonth:
 
 
 def build_grace_seconds() -> float:
-    return float(Variable.get("ssw_build_grace_hours", default="6")) * 3600
+    return float(Variable.get("ssw_build_grace_hours", default=str(DEFAULT_BUILD_GRACE_SECONDS / 3600))) * 3600
+
+
+def held_alert_months() -> int:
+    return int(Variable.get("ssw_held_alert_months", default="2"))

@@ -8,6 +8,7 @@ from typing import Any
 import pendulum
 from airflow.timetables.base import DagRunInfo, DataInterval, TimeRestriction, Timetable
 
+from ssw_linkage.airflow_glue import runs
 from ssw_linkage.business_calendar import GovernmentCalendar
 from ssw_linkage.months import JST, DataMonth
 
@@ -18,6 +19,10 @@ class MonthlyProvisionTimetable(Timetable):
     The run is created on the first business day of the next month at ``run_at`` (JST). Manual and
     backfill runs take the data month that contains their logical date, read in JST, so a backfill
     from 2026-01-01 to 2026-03-31 covers January to March whichever timezone the dates were given in.
+
+    Run ids name the data month: ``scheduled__2026-01__2026-02-02T07:00:00+09:00``. (Airflow asks the
+    timetable for the ids of scheduled runs and of runs triggered from the UI or the REST API; backfill
+    runs and ``dags test`` runs keep Airflow's own ids, and every run's note names its data month.)
     """
 
     periodic = True
@@ -67,6 +72,13 @@ class MonthlyProvisionTimetable(Timetable):
         if restriction.latest is not None and month.start > restriction.latest:
             return None
         return DagRunInfo(run_after=self.run_after(month), data_interval=self.data_interval(month))
+
+    def generate_run_id(self, *, run_type, run_after, data_interval: DataInterval | None, **extra) -> str:
+        start, end = (data_interval.start, data_interval.end) if data_interval else (None, None)
+        month = runs.month_or_none(run_type, start, start, end, None, now=run_after)
+        if month is None:  # no logical date, or one in a month not over: the run takes its month elsewhere
+            return super().generate_run_id(run_type=run_type, run_after=run_after, data_interval=data_interval, **extra)
+        return runs.run_id_for(run_type, month, run_after)
 
     def latest_due(self, now: datetime) -> DataMonth:
         """The newest data month whose run time has come."""
