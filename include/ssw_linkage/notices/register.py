@@ -45,7 +45,7 @@ class SignOff:
 
     def to_json(self) -> bytes:
         data = {"decision": self.decision, "user_id": self.user_id, "user_name": self.user_name,
-                "at": self.at.astimezone(JST).isoformat()}  # fmt: skip
+                "at": self.at.astimezone(JST).isoformat(timespec="seconds")}  # fmt: skip
         return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
     @classmethod
@@ -61,7 +61,8 @@ def lines(manifest: dict, sign_off: SignOff | None) -> list[list[str]]:
     """The register's lines for one published batch."""
     day = date.fromisoformat(manifest["day"])
     signed = (
-        [STATES[sign_off.decision], sign_off.user_name, sign_off.user_id, sign_off.at.astimezone(JST).isoformat()]
+        [STATES[sign_off.decision], sign_off.user_name, sign_off.user_id,
+         sign_off.at.astimezone(JST).isoformat(timespec="seconds")]  # fmt: skip
         if sign_off
         else [STATES[None], "", "", ""]
     )
