@@ -200,3 +200,11 @@ def test_a_closed_day_an_unknown_bureau_and_a_day_not_begun_are_refused(sqlite_e
 )
 def test_fiscal_years_run_april_to_march(day, year):
     assert fiscal_year(day) == year
+
+
+def test_the_notices_core_does_not_import_airflow():
+    import subprocess
+    import sys
+
+    code = "import sys, ssw_linkage.notices.batch; print(any(m.split('.')[0] == 'airflow' for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
