@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := $(CURDIR)/demo
 DEMO_MONTH := 2026-05
+NOTICE_DAY := 2026-05-18
 
 # The embedded demo: Airflow home inside the project (ignored by git), SQLite metadata and source.
 AIRFLOW_ENV := PATH="$(CURDIR)/$(BIN):$$PATH" AIRFLOW_HOME=$(CURDIR)/airflow_home \
@@ -14,10 +15,11 @@ AIRFLOW_ENV := PATH="$(CURDIR)/$(BIN):$$PATH" AIRFLOW_HOME=$(CURDIR)/airflow_hom
 	AIRFLOW__CORE__PARALLELISM=4 \
 	AIRFLOW_CONN_SSW_SOURCE='{"conn_type": "sqlite", "host": "$(DEMO)/source.db"}' \
 	AIRFLOW_VAR_SSW_STAGING_DIR=$(DEMO)/staging \
+	AIRFLOW_VAR_SSW_NOTICE_DIR=$(DEMO)/notices \
 	AIRFLOW_VAR_SSW_ALERT_RECIPIENTS=oncall@localhost \
 	AIRFLOW_CONN_SMTP_DEFAULT='{"conn_type": "smtp", "host": "127.0.0.1", "port": 8025, "extra": {"disable_ssl": true, "disable_tls": true}}'
 
-.PHONY: demo airflow test lint install clean
+.PHONY: demo demo-notices airflow test lint install clean
 
 install: $(VENV)/.installed
 
@@ -52,6 +54,14 @@ demo: install
 	@$(BIN)/ssw-linkage verify $(DEMO)/staging/disc/$(subst -,,$(DEMO_MONTH))/SSW_$(subst -,,$(DEMO_MONTH)).ISO
 	@echo
 	@$(BIN)/ssw-linkage missed --staging $(DEMO)/staging --from 2026-01 --to 2026-06 || true
+
+# The 別添 notices of one business day of the demo, published as the DAG does (sign-off: make airflow).
+demo-notices: install $(DEMO)/source.db
+	rm -rf $(DEMO)/notices
+	$(BIN)/ssw-linkage notices --day $(NOTICE_DAY) --source sqlite:///$(DEMO)/source.db --notices $(DEMO)/notices
+	@echo
+	@echo "Forms to print and mail, and the mailing registers (発送簿), in demo/notices/:"
+	@cd $(DEMO)/notices && find . -name '*.PDF' -o -name 'REGISTER*.CSV' | sort
 
 airflow: install $(DEMO)/source.db
 	$(AIRFLOW_ENV) $(BIN)/airflow db migrate > /dev/null
