@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from airflow.providers.smtp.notifications.smtp import SmtpNotifier
 from airflow.sdk import Variable
@@ -26,6 +27,9 @@ from ssw_linkage.notices.enrolment import DEFAULT_PERIOD_DAYS
 from ssw_linkage.notices.register import APPROVED, REJECTED, SignOff
 from ssw_linkage.reference import bureaus
 from ssw_linkage.wareki import format_date
+
+if TYPE_CHECKING:
+    from ssw_linkage.notices.batch import Batch  # fpdf takes ~0.5 s to import: not at every DAG parse
 
 DAG_ID = "ssw_insurance_notice"
 APPROVE, REJECT = "承認（発送する）", "差戻し（発送しない）"
@@ -76,7 +80,7 @@ def resolve_day(logical_date: datetime | None, run_after: datetime) -> str:
     calendar = GovernmentCalendar.from_environment()
     if not calendar.is_business_day(day):
         raise AirflowSkipException(f"{day}: government offices are closed ({calendar.closure_reason(day)}); no batch")
-    from ssw_linkage.notices.batch import check_day  # fpdf takes ~0.5 s to import: not at every DAG parse
+    from ssw_linkage.notices.batch import check_day
 
     check_day(day, calendar)
     return day.isoformat()
@@ -113,7 +117,7 @@ def sign_off_requests(day: str) -> list[dict]:
     return requests
 
 
-def _request_body(batch, bureau_name: str) -> str:
+def _request_body(batch: Batch, bureau_name: str) -> str:
     return (
         f"**{bureau_name}** の{format_date(batch.day)}（{batch.day}）付け別添通知を確認してください。\n\n"
         f"- 件数：{batch.forms}件（特定技能外国人 {batch.workers}名）\n"

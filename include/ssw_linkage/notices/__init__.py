@@ -2,6 +2,7 @@
 
 When an employer's activity report (活動状況に係る届出) says some of its SSW workers have not completed
 health-insurance and employees'-pension enrolment, the receiving bureau mails a form for that employer.
-``selection`` finds them day by day, ``form`` renders the form, ``batch`` numbers, publishes and records
-the officer's sign-off, ``register`` is the mailing register (発送簿).
+``enrolment`` is the enrolment period, ``selection`` the reports of a bureau's day, ``form`` the 別添 PDF,
+``batch`` numbers and publishes a day and records the officer's sign-off, ``register`` is the mailing
+register (発送簿), ``layout`` the notices' directory, ``senders`` each bureau's officer and contact.
 """

@@ -9,7 +9,7 @@ the enrolment period on the report date (``enrolment``); the form lists those wo
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -103,7 +103,7 @@ def select_reports(
     }
     with engine.connect() as conn:
         rows = conn.execute(text(render(SQL)), params).mappings().all()
-    reported: dict[int, tuple[dict, list[Worker]]] = {}
+    reported: dict[int, tuple[Mapping, list[Worker]]] = {}
     for row in rows:
         received, hired = _date(row["received_on"]), _date(row["hired_on"])
         if row["report_id"] in already_notified or inside_period(hired, received, period_days, calendar):
@@ -117,7 +117,7 @@ def select_reports(
     return [_report(row, workers) for row, workers in reported.values()]
 
 
-def _report(row, workers: list[Worker]) -> Report:
+def _report(row: Mapping, workers: list[Worker]) -> Report:
     employer = Employer(
         row["employer_id"], row["employer_name"], row["employer_address"], row["employer_phone"],
         row["employer_representative"],
