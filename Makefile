@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 DEMO   := $(CURDIR)/demo
 DEMO_MONTH := 2026-05
 MONTH ?= 2026-04
+NOTICE_DAY := 2026-05-18
 
 # The embedded demo: Airflow home inside the project (ignored by git), SQLite metadata and source, JST.
 # scripts/demo.py adds a mail sink on a free port and writes all of this to demo/airflow.env.
@@ -17,9 +18,10 @@ AIRFLOW_ENV := PATH="$(CURDIR)/$(BIN):$$PATH" AIRFLOW_HOME=$(CURDIR)/airflow_hom
 	AIRFLOW__CORE__DEFAULT_TIMEZONE=Asia/Tokyo \
 	AIRFLOW_CONN_SSW_SOURCE='{"conn_type": "sqlite", "host": "$(DEMO)/source.db"}' \
 	AIRFLOW_VAR_SSW_STAGING_DIR=$(DEMO)/staging \
+	AIRFLOW_VAR_SSW_NOTICE_DIR=$(DEMO)/notices \
 	AIRFLOW_VAR_SSW_ALERT_RECIPIENTS=oncall@localhost
 
-.PHONY: demo demo-month airflow test lint install clean
+.PHONY: demo demo-month demo-notices airflow test lint install clean
 
 install: $(VENV)/.installed
 
@@ -41,6 +43,14 @@ demo: install
 
 demo-month: install $(DEMO)/source.db
 	@$(AIRFLOW_ENV) $(BIN)/python scripts/demo.py run --month $(MONTH)
+
+# The 別添 notices of one business day of the demo, published as the DAG does (sign-off: make airflow).
+demo-notices: install $(DEMO)/source.db
+	rm -rf $(DEMO)/notices
+	$(BIN)/ssw-linkage notices --day $(NOTICE_DAY) --source sqlite:///$(DEMO)/source.db --notices $(DEMO)/notices
+	@echo
+	@echo "Forms to print and mail, and the mailing registers (発送簿), in demo/notices/:"
+	@cd $(DEMO)/notices && find . -name '*.PDF' -o -name 'REGISTER*.CSV' | sort
 
 airflow: install $(DEMO)/source.db
 	@$(AIRFLOW_ENV) $(BIN)/airflow db migrate > /dev/null

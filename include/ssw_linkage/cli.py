@@ -4,6 +4,7 @@ ssw-linkage run --month 2026-05 --source sqlite:///demo.db --staging staging/
 ssw-linkage seed --source sqlite:///demo.db --months 2026-03:2026-06 --events 5000
 ssw-linkage spec > docs/data-dictionary.md
 ssw-linkage verify /media/cdrom          (the receiver's check of a disc, a folder or an image)
+ssw-linkage notices --day 2026-05-12 --source sqlite:///demo.db --notices notices/   (別添 notices of a day)
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 import sys
 import time
 import traceback
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
@@ -25,6 +26,10 @@ from ssw_linkage.disc.build import build_disc
 from ssw_linkage.disc.sender import Sender
 from ssw_linkage.disc.verify import verify_disc
 from ssw_linkage.months import JST, DataMonth
+from ssw_linkage.notices import senders
+from ssw_linkage.notices.batch import check_day, publish_day
+from ssw_linkage.notices.enrolment import DEFAULT_PERIOD_DAYS
+from ssw_linkage.reference import bureaus
 
 FIRST_YEAR, LAST_YEAR = 2019, 2100  # the agreement's first year; a bound the calendar is sure to handle
 BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports `yes | head`
@@ -74,6 +79,22 @@ def _year(text: str) -> int:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise argparse.ArgumentTypeError(f"not a year from {FIRST_YEAR} to {LAST_YEAR}: {text!r}")
     return year
+
+
+def _day(text: str) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (expected YYYY-MM-DD): {text!r}") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"{day} is outside {FIRST_YEAR}..{LAST_YEAR}")
+    return day
+
+
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}")
+    return int(text)
 
 
 def _positive(text: str) -> int:
@@ -173,6 +194,22 @@ def _verify(args: argparse.Namespace) -> int:
     report = verify_disc(args.path, _verify_password)
     print("\n".join(report.lines()))
     return 0 if report.ok else errors.IntegrityError.exit_code
+
+
+def _notices(args: argparse.Namespace) -> int:
+    try:
+        configured = senders.parse(args.senders.read_text(encoding="utf-8") if args.senders else "")
+    except OSError as error:
+        raise errors.UsageError(f"cannot read --senders {args.senders}: {error.strerror}") from None
+    check_day(args.day, GovernmentCalendar.from_environment())  # before anything is printed or done
+    engine = source.connect_existing(args.source)
+    print(f"day {args.day}  →  {args.notices}")
+    print(f"{'bureau':<10} {'forms':>5} {'workers':>7}  numbers")
+    for code in args.bureau or list(bureaus()):
+        batch = publish_day(engine, args.notices, code, args.day, args.period_days, configured.get(code))
+        print(f"{code:<10} {batch.forms:>5} {batch.workers:>7}  {batch.numbers()}")
+    print("sign-off: the bureau's officer approves each batch in Airflow (ssw_insurance_notice, Required Actions)")
+    return 0
 
 
 def _seed(args: argparse.Namespace) -> int:
@@ -333,6 +370,23 @@ def parser() -> argparse.ArgumentParser:
         f"opened with the password from {PASSWORD_ENV}, or typed when asked at a terminal."
     )
     verify.add_argument("path", type=Path, help="mounted disc (e.g. /media/cdrom, D:\\), folder or .ISO image")
+
+    notices = command("notices", "select, number and publish one business day's 別添 notices (as the DAG)", _notices)
+    notices.add_argument("--day", type=_day, required=True, help="business day, YYYY-MM-DD; it must have begun")
+    notices.add_argument("--source", required=True, help=source_help + " (must hold the source tables)")
+    notices.add_argument("--notices", type=Path, required=True, help="notices directory (created if missing)")
+    notices.add_argument(
+        "--bureau", action="append", choices=list(bureaus()), help="a bureau (repeat for several; default: all)"
+    )
+    notices.add_argument(
+        "--period-days",
+        type=_days,
+        default=DEFAULT_PERIOD_DAYS,
+        help=f"enrolment period in days after hiring (default: {DEFAULT_PERIOD_DAYS})",
+    )
+    notices.add_argument(
+        "--senders", type=Path, help="JSON file: each bureau's officer, contact and approvers (default: placeholders)"
+    )
 
     seed = command("seed", "create the source schema and load synthetic demo data", _seed)
     seed.add_argument("--source", required=True, help=source_help + " (an SQLite file is created)")

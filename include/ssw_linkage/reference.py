@@ -1,4 +1,5 @@
-"""Reference lists kept as data (reference/*.csv), not code: fields change by cabinet decision, statuses by law."""
+"""Reference lists kept as data (reference/*.csv), not code: fields change by cabinet decision, statuses by law,
+bureaus by ordinance."""
 
 from __future__ import annotations
 
@@ -48,3 +49,22 @@ def nationalities() -> frozenset[str]:
 def statuses() -> list[dict[str, str | int]]:
     """Every status of residence (在留資格, 入管法 別表第一・第二) as rows of the source's ``statuses`` table."""
     return [{**r, "is_ssw": int(r["is_ssw"])} for r in _rows("statuses.csv")]
+
+
+@dataclass(frozen=True)
+class Bureau:
+    """A regional immigration bureau or branch (地方出入国在留管理局・支局) and the prefectures it serves."""
+
+    code: str
+    name_ja: str
+    short_ja: str  # as its notices' numbers start: 東京局第12号
+    prefectures: tuple[str, ...]
+
+
+@cache
+def bureaus() -> dict[str, Bureau]:
+    """Every bureau by code, in the order of reference/bureaus.csv (north to south)."""
+    return {
+        r["bureau_code"]: Bureau(r["bureau_code"], r["name_ja"], r["short_ja"], tuple(r["prefectures"].split()))
+        for r in _rows("bureaus.csv")
+    }

@@ -36,6 +36,9 @@ TABLES = (  # parents before children
     "status_permissions",
     "departures",
     "residence_notifications",
+    "bureaus",
+    "activity_reports",
+    "activity_report_workers",
 )
 
 
@@ -184,6 +187,7 @@ def _create_schema(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
     statuses = reference.statuses()
     _load(conn, "statuses", tuple(statuses[0]), [tuple(row.values()) for row in statuses])
+    _load(conn, "bureaus", ("bureau_code", "name_ja"), [(b.code, b.name_ja) for b in reference.bureaus().values()])
 
 
 def drop_schema(engine: Engine) -> None:

@@ -62,6 +62,12 @@ def _private_dir(path: Path) -> Path:
     return path
 
 
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (one level) as 0700, or check the existing one is a real directory: for private trees
+    outside staging (the notices' directory)."""
+    return _private_dir(path)
+
+
 def private_file(path: Path, encoding: str | None = None, append: bool = False):
     """Open a new file (or append to our own) as 0600; refuses to follow a symlink."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | (os.O_APPEND if append else os.O_TRUNC)
@@ -120,6 +126,13 @@ def _flock(path: Path, blocking: bool = True, shared: bool = False) -> Iterator[
         yield True
     finally:
         os.close(fd)
+
+
+@contextmanager
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive flock on ``path`` (created 0600) for the block, waiting while another process holds it."""
+    with _flock(path):
+        yield
 
 
 class Staging:

@@ -6,6 +6,10 @@ months, with a backstory before it. Stays are lawful: every event falls within a
 extended (21条) shortly before it ends; a permission and its card are recorded together, before
 the stay it replaces ends. Rows go to the database in chunks (COPY on PostgreSQL) within one
 transaction, so memory stays bounded at two million events and a killed seed leaves nothing.
+
+Employers file their yearly activity reports (April–May, from 2026) on the SSW workers they employ;
+some name workers not enrolled in social insurance (別添 notices). They come from a random stream of
+their own, so the residents' data is the same with or without them.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from itertools import accumulate
 
 from sqlalchemy import Engine
 
-from ssw_linkage import source
+from ssw_linkage import reference, source
 from ssw_linkage import synthetic_names as names
+from ssw_linkage.business_calendar import GovernmentCalendar
 from ssw_linkage.months import JST, DataMonth
 from ssw_linkage.validators import corporate_check_digit
 
@@ -43,6 +48,11 @@ COLUMNS = {
         "notification_id", "person_id", "kind", "address", "municipality_code", "notified_on",
         "notice_arrived_at", "recorded_at",
     ),
+    "activity_reports": (
+        "report_id", "employer_id", "bureau_code", "received_on", "period_start", "period_end", "bureau_action",
+        "recorded_at",
+    ),
+    "activity_report_workers": ("report_id", "person_id", "enrolment", "hired_on", "reason"),
 }
 EVENT_TABLES = ("residence_cards", "status_permissions", "departures", "residence_notifications")
 # The card issued with each kind of permission (card_issue_reasons).
@@ -57,6 +67,18 @@ OTHER_PERIODS = (12, 36, 6)
 SSW_START = date(2019, 4, 1)
 MIDNIGHT = time(0)
 CHUNK_EVENTS = 50_000
+# Activity reports: the first employers file them (bounded memory at any scale), each April–May from 2026.
+REPORTING_EMPLOYERS = 400
+FIRST_REPORT_YEAR = 2026
+NOT_ENROLLED_REASONS = (
+    "資格取得手続中", "事業主の手続漏れ（届出後に手続予定）", "本人が加入を希望しないため",
+    "適用事業所の新規適用手続中", "試用期間中は加入不要と誤認していたため", None,
+)  # fmt: skip
+BUREAU_ACTIONS = (
+    "事業主に対し、速やかに被保険者資格取得手続を行うよう指導した。",
+    "事業主に対し、手続の完了後に完了した旨を報告するよう求めた。",
+    "事業主に対し、管轄の年金事務所に相談するよう助言した。",
+)
 
 # Kinds of bad record the generator can inject, named as the validation rule that catches them.
 CORRUPTIONS = (
@@ -109,6 +131,9 @@ class _Generator:
         self.report = SeedReport()
         self.rows: dict[str, list[list]] = {t: [] for t in COLUMNS}
         self.employers_by_field: dict[str, list[int]] = {}
+        self.report_rng = random.Random(f"{seed}-activity-reports")
+        self.employer_addresses: dict[int, str] = {}  # of the reporting employers
+        self.terms: dict[int, tuple[int, date, date]] = {}  # person → (reporting employer, hired, last day)
 
     # -- identifiers and small values -------------------------------------------------------
     def _id(self, table: str) -> int:
@@ -164,6 +189,8 @@ class _Generator:
                 f"0{self.rng.randint(3, 99)}-{self.rng.randint(100, 9999)}-{self.rng.randint(1000, 9999)}",
                 f"{self.rng.choice(names.JAPANESE_FAMILY)} {self.rng.choice(names.JAPANESE_GIVEN)}",
             ])
+            if employer_id <= REPORTING_EMPLOYERS:
+                self.employer_addresses[employer_id] = self.rows["employers"][-1][2]
         for ssw_field in FIELDS:  # every field has at least one employer
             self.employers_by_field.setdefault(ssw_field, [1])
 
@@ -241,6 +268,16 @@ class _Generator:
         if who.particulars[0][7] is None:
             who.particulars[0][7:] = [day, recorded]
         who.status, who.ssw_field, who.expires = status, ssw_field, expires
+        self._employment(who, day)
+
+    def _employment(self, who: _Resident, day: date) -> None:
+        """Keep who works for a reporting employer, from when, until when (for the activity reports)."""
+        term = self.terms.get(who.person_id)
+        if who.status.startswith("SSW") and who.employer_id in self.employer_addresses:
+            hired = term[1] if term and term[0] == who.employer_id else day
+            self.terms[who.person_id] = (who.employer_id, hired, who.expires)
+        elif term:
+            self.terms[who.person_id] = (term[0], term[1], min(term[2], day - timedelta(days=1)))
 
     def keep_until(self, who: _Resident, day: date) -> None:
         """Extend the stay (21条) shortly before each expiry until it covers ``day``: nobody overstays."""
@@ -261,6 +298,9 @@ class _Generator:
 
     def depart(self, who: _Resident, day: date, reentry_kind: str) -> None:
         who.last_day = max(who.last_day, day)
+        term = self.terms.get(who.person_id)
+        if term and reentry_kind == "none":
+            self.terms[who.person_id] = (term[0], term[1], min(term[2], day))
         self.rows["departures"].append([
             self._id("departures"), who.person_id, day, self.rng.choice(names.PORTS), reentry_kind,
             who.status, datetime.combine(day, time(self.rng.randint(7, 22), self.rng.randrange(60)), tzinfo=JST),
@@ -349,6 +389,66 @@ class _Generator:
             for permission in who.permissions:
                 if permission[7] is not None:
                     permission[7] = employer_id
+
+    def activity_reports(self) -> None:
+        """Each reporting employer's yearly report on a business day of April–May within the seeded months:
+        most say every worker is enrolled; some name workers who are not, with a reason and the bureau's
+        action; some name a worker hired in the days just before the report date."""
+        r = self.report_rng
+        calendar = GovernmentCalendar()
+        staff: dict[int, list[tuple[int, date, date]]] = {}
+        for person_id, (employer_id, hired, until) in sorted(self.terms.items()):
+            staff.setdefault(employer_id, []).append((person_id, hired, until))
+        for year in range(max(self.first.year, FIRST_REPORT_YEAR), self.last.year + 1):
+            season = [
+                day for n in range((date(year, 5, 31) - date(year, 4, 1)).days + 1)
+                if self.first <= (day := date(year, 4, 1) + timedelta(days=n)) <= self.last
+                and calendar.is_business_day(day)
+            ]  # fmt: skip
+            for employer_id, address in sorted(self.employer_addresses.items()):
+                received = r.choice(season) if season else None
+                workers = [(p, hired) for p, hired, until in staff.get(employer_id, ()) if received
+                           and hired <= received <= until]  # fmt: skip
+                if workers:
+                    self._report(employer_id, _bureau_of(address), received, workers, calendar)
+
+    def _report(
+        self,
+        employer_id: int,
+        bureau: str,
+        received: date,
+        workers: list[tuple[int, date]],
+        calendar: GovernmentCalendar,
+    ) -> None:
+        r = self.report_rng
+        roll = r.random()
+        not_enrolled = set()
+        if roll < 0.3:  # some workers not enrolled; now and then many (a form over several pages)
+            count = r.choice((1, 1, 1, 2, 2, 3, 5))
+            not_enrolled = {p for p, _ in r.sample(workers, min(count, len(workers)))}
+        recent = None
+        if roll > 0.9:  # a worker hired just before the report date: inside the enrolment period or just past it
+            recent = r.choice(workers)[0]
+            not_enrolled.add(recent)
+        report_id = self._id("activity_reports")
+        entered = received
+        for _ in range(r.choice((0, 0, 0, 1, 2))):  # entered the day it arrives, or a business day or two later
+            entered = calendar.next_business_day(entered)
+        recorded = datetime.combine(entered, time(9), tzinfo=JST) + timedelta(minutes=r.randrange(9 * 60))
+        self.rows["activity_reports"].append([
+            report_id, employer_id, bureau, received, date(received.year - 1, 4, 1), date(received.year, 3, 31),
+            r.choice(BUREAU_ACTIONS) if not_enrolled else None, recorded,
+        ])
+        for person_id, hired in workers:
+            if person_id == recent:
+                hired = received - timedelta(days=r.randint(0, 7))
+            missing = person_id in not_enrolled
+            reason = None
+            if missing:
+                reason = "雇用直後のため資格取得手続中" if person_id == recent else r.choice(NOT_ENROLLED_REASONS)
+            self.rows["activity_report_workers"].append([
+                report_id, person_id, "not_enrolled" if missing else "enrolled", hired, reason,
+            ])
 
     def take(self) -> dict[str, list[list]]:
         rows, self.rows = self.rows, {t: [] for t in COLUMNS}
@@ -458,6 +558,11 @@ def _not_ssw(g: _Generator, day: date, since: date) -> _Resident:
     return who
 
 
+def _bureau_of(address: str) -> str:
+    """The bureau serving the prefecture an address starts with (reference/bureaus.csv)."""
+    return next(b.code for b in reference.bureaus().values() if address.startswith(b.prefectures))
+
+
 STORIES: tuple[Callable[[_Generator, date, date], _Resident], ...] = (
     _new_arrival, _from_trainee, _resident, _family_lands, _family_designated, _not_ssw,
 )
@@ -498,6 +603,7 @@ def seed(
                 pending = 0
                 if progress:
                     progress(loaded)
+        g.activity_reports()
         _load(load, g)
     return g.report
 

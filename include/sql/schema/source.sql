@@ -6,7 +6,7 @@
 -- Timestamps (recorded_at, notice_arrived_at) are timezone-aware; on SQLite they are stored as
 -- UTC text 'YYYY-MM-DD HH:MM:SS+00:00' so that text comparison orders them correctly, and dates as
 -- 'YYYY-MM-DD': source_sqlite.sql refuses any other form, as PostgreSQL's types do.
--- Statuses of residence are reference data loaded from ssw_linkage/reference/statuses.csv.
+-- Statuses of residence and bureaus are reference data loaded from ssw_linkage/reference/*.csv.
 
 -- 在留資格 (status of residence): every status of 入管法 別表第一 and 別表第二, by 号 where the card shows it
 CREATE TABLE statuses (
@@ -119,6 +119,37 @@ CREATE TABLE residence_notifications (
 CREATE INDEX residence_notifications_arrived ON residence_notifications (notice_arrived_at);
 CREATE INDEX residence_notifications_recorded_at ON residence_notifications (recorded_at);
 CREATE INDEX residence_notifications_person_notified ON residence_notifications (person_id, notified_on);
+
+-- 地方出入国在留管理局・支局 (regional immigration bureaus and branches), from reference/bureaus.csv
+CREATE TABLE bureaus (
+    bureau_code VARCHAR(16) NOT NULL PRIMARY KEY,
+    name_ja     VARCHAR(64) NOT NULL
+);
+
+-- 活動状況に係る届出 (an employer's report on its SSW workers' activities, 入管法19条の18第2項第3号) as a bureau
+-- received it: the report date (received_on), the period it covers, and the bureau's action on it (当局の措置)
+CREATE TABLE activity_reports (
+    report_id     BIGINT      NOT NULL PRIMARY KEY,
+    employer_id   BIGINT      NOT NULL REFERENCES employers (employer_id),
+    bureau_code   VARCHAR(16) NOT NULL REFERENCES bureaus (bureau_code),
+    received_on   DATE        NOT NULL,
+    period_start  DATE        NOT NULL,
+    period_end    DATE        NOT NULL CHECK (period_start <= period_end),
+    bureau_action VARCHAR(400),
+    recorded_at   TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX activity_reports_bureau_recorded_at ON activity_reports (bureau_code, recorded_at);
+
+-- Each SSW worker a report names: health-insurance and employees'-pension enrolment (社会保険の加入状況) as
+-- the employer reported it, the hire date, and the reason given when enrolment is not complete
+CREATE TABLE activity_report_workers (
+    report_id BIGINT      NOT NULL REFERENCES activity_reports (report_id),
+    person_id BIGINT      NOT NULL REFERENCES persons (person_id),
+    enrolment VARCHAR(16) NOT NULL CHECK (enrolment IN ('enrolled', 'not_enrolled')),
+    hired_on  DATE,
+    reason    VARCHAR(400),
+    PRIMARY KEY (report_id, person_id)
+);
 
 INSERT INTO permission_kinds (kind, article, name_ja) VALUES
     ('landing', '9条・10条・11条・12条', '上陸許可'),

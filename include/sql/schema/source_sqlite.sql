@@ -60,3 +60,25 @@ WHEN NEW.notified_on IS NOT date(NEW.notified_on, '+0 days')
   OR NEW.notice_arrived_at IS NOT strftime('%Y-%m-%d %H:%M:%S+00:00', NEW.notice_arrived_at, '+0 days')
   OR NEW.recorded_at IS NOT strftime('%Y-%m-%d %H:%M:%S+00:00', NEW.recorded_at, '+0 days')
 BEGIN SELECT RAISE(ABORT, 'residence_notifications: dates must be YYYY-MM-DD, timestamps UTC YYYY-MM-DD HH:MM:SS+00:00'); END;
+
+CREATE TRIGGER activity_reports_formats_insert BEFORE INSERT ON activity_reports
+WHEN NEW.received_on IS NOT date(NEW.received_on, '+0 days')
+  OR NEW.period_start IS NOT date(NEW.period_start, '+0 days')
+  OR NEW.period_end IS NOT date(NEW.period_end, '+0 days')
+  OR NEW.recorded_at IS NOT strftime('%Y-%m-%d %H:%M:%S+00:00', NEW.recorded_at, '+0 days')
+BEGIN SELECT RAISE(ABORT, 'activity_reports: dates must be YYYY-MM-DD, timestamps UTC YYYY-MM-DD HH:MM:SS+00:00'); END;
+
+CREATE TRIGGER activity_reports_formats_update BEFORE UPDATE ON activity_reports
+WHEN NEW.received_on IS NOT date(NEW.received_on, '+0 days')
+  OR NEW.period_start IS NOT date(NEW.period_start, '+0 days')
+  OR NEW.period_end IS NOT date(NEW.period_end, '+0 days')
+  OR NEW.recorded_at IS NOT strftime('%Y-%m-%d %H:%M:%S+00:00', NEW.recorded_at, '+0 days')
+BEGIN SELECT RAISE(ABORT, 'activity_reports: dates must be YYYY-MM-DD, timestamps UTC YYYY-MM-DD HH:MM:SS+00:00'); END;
+
+CREATE TRIGGER activity_report_workers_formats_insert BEFORE INSERT ON activity_report_workers
+WHEN NEW.hired_on IS NOT date(NEW.hired_on, '+0 days')
+BEGIN SELECT RAISE(ABORT, 'activity_report_workers: dates must be YYYY-MM-DD'); END;
+
+CREATE TRIGGER activity_report_workers_formats_update BEFORE UPDATE ON activity_report_workers
+WHEN NEW.hired_on IS NOT date(NEW.hired_on, '+0 days')
+BEGIN SELECT RAISE(ABORT, 'activity_report_workers: dates must be YYYY-MM-DD'); END;
