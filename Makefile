@@ -17,7 +17,7 @@ AIRFLOW_ENV := PATH="$(CURDIR)/$(BIN):$$PATH" AIRFLOW_HOME=$(CURDIR)/airflow_hom
 	AIRFLOW_VAR_SSW_ALERT_RECIPIENTS=oncall@localhost \
 	AIRFLOW_CONN_SMTP_DEFAULT='{"conn_type": "smtp", "host": "127.0.0.1", "port": 8025, "extra": {"disable_ssl": true, "disable_tls": true}}'
 
-.PHONY: demo airflow test lint install clean
+.PHONY: demo airflow test test-celery lint install clean
 
 install: $(VENV)/.installed
 
@@ -64,6 +64,10 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The production topology as real processes: PostgreSQL metadata, Redis broker, two Celery workers (tests/celery/).
+test-celery: lint
+	$(BIN)/python -m pytest -m celery tests/celery
 
 clean:
 	rm -rf $(VENV) $(DEMO) airflow_home .pytest_cache .ruff_cache
