@@ -21,7 +21,7 @@ AIRFLOW_ENV := PATH="$(CURDIR)/$(BIN):$$PATH" AIRFLOW_HOME=$(CURDIR)/airflow_hom
 	AIRFLOW_VAR_SSW_NOTICE_DIR=$(DEMO)/notices \
 	AIRFLOW_VAR_SSW_ALERT_RECIPIENTS=oncall@localhost
 
-.PHONY: demo demo-month demo-notices airflow test lint install clean
+.PHONY: demo demo-month demo-notices airflow test test-celery lint install clean
 
 install: $(VENV)/.installed
 
@@ -61,6 +61,10 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The production topology as real processes: PostgreSQL metadata, Redis broker, two Celery workers (tests/celery/).
+test-celery: lint
+	$(BIN)/python -m pytest -m celery tests/celery
 
 clean:
 	rm -rf $(VENV) $(DEMO) airflow_home .pytest_cache .ruff_cache

@@ -1,0 +1,187 @@
+"""The production topology as processes on this machine: PostgreSQL metadata (a fresh database on the
+local server), Redis as the Celery broker, scheduler, dag-processor, triggerer, api-server and two
+Celery workers with their own AIRFLOW_HOME sharing one staging directory (docker-compose.yaml's
+services, same environment). Every wait is bounded; ``stop`` ends every process group it started.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from cryptography.fernet import Fernet
+from processes import Component, free_port, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+AIRFLOW = str(BIN / "airflow")
+DAG_ID = "ssw_monthly_provision"
+REDIS_URL = os.environ.get("SSW_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+@dataclass
+class Topology:
+    """Start with ``start()``, always ``stop()``; ``api`` is an authenticated REST client."""
+
+    root: Path
+    metadata_url: str  # postgresql://… of a fresh database
+    source_url: str
+    staging: Path
+    smtp_port: int
+    worker_names: tuple[str, ...] = ("w1", "w2")
+    components: dict[str, Component] = field(default_factory=dict)
+    peak_total_rss: int = 0
+    queue: str = field(default_factory=lambda: f"ssw-topology-{uuid.uuid4().hex[:8]}")
+
+    def __post_init__(self) -> None:
+        self.api_port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.api_port}"
+        self.password = secrets.token_urlsafe(16)
+        self.fernet_key = Fernet.generate_key().decode()
+        self.jwt_secret = secrets.token_hex(32)
+        self._sampling = threading.Event()
+
+    def common_env(self, home: Path) -> dict[str, str]:
+        db = self.metadata_url.split("://", 1)[1]
+        smtp_extra = {"disable_ssl": True, "disable_tls": True, "from_email": "ssw-linkage@localhost"}
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "SSW_"))}
+        env.update(
+            PATH=f"{BIN}:{env.get('PATH', '')}",
+            AIRFLOW_HOME=str(home),
+            AIRFLOW__CORE__EXECUTOR="CeleryExecutor",
+            AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=f"postgresql+psycopg2://{db}",
+            AIRFLOW__CELERY__RESULT_BACKEND=f"db+postgresql://{db}",
+            AIRFLOW__CELERY__BROKER_URL=REDIS_URL,
+            AIRFLOW__OPERATORS__DEFAULT_QUEUE=self.queue,
+            AIRFLOW__CORE__FERNET_KEY=self.fernet_key,
+            AIRFLOW__API_AUTH__JWT_SECRET=self.jwt_secret,
+            AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"{self.base_url}/execution/",
+            AIRFLOW__API__BASE_URL=self.base_url,
+            AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="admin:admin",
+            AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE=str(self.root / "passwords.json"),
+            AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"),
+            AIRFLOW__CORE__PLUGINS_FOLDER=str(ROOT / "plugins"),
+            AIRFLOW__CORE__LOAD_EXAMPLES="False",
+            AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="True",
+            AIRFLOW__CORE__PARALLELISM="8",
+            AIRFLOW__CORE__DEFAULT_TIMEZONE="Asia/Tokyo",
+            # a dead worker's running tasks are found within seconds, its unacked messages return in a minute
+            AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT="20",
+            AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL="5",
+            AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT="120",
+            AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT="60",
+            AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()),
+            AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()),
+            AIRFLOW_CONN_SSW_SOURCE=self.source_url,
+            AIRFLOW_CONN_SMTP_DEFAULT=json.dumps(
+                {"conn_type": "smtp", "host": "127.0.0.1", "port": self.smtp_port, "extra": smtp_extra}
+            ),
+            AIRFLOW_VAR_SSW_STAGING_DIR=str(self.staging),
+            AIRFLOW_VAR_SSW_NOTICE_DIR=str(self.staging / "notices"),
+            AIRFLOW_VAR_SSW_ALERT_RECIPIENTS="oncall@isa.example",
+        )
+        return env
+
+    def _home(self, name: str) -> Path:
+        home = self.root / name
+        (home / "config").mkdir(parents=True, exist_ok=True)
+        shutil.copy(Path(__file__).with_name("airflow_local_settings.py"), home / "config")
+        return home
+
+    def _component(self, name: str, *args: str, **extra_env: str) -> Component:
+        home = self._home(name)
+        component = Component(name, [AIRFLOW, *args], {**self.common_env(home), **extra_env}, home)
+        self.components[name] = component
+        return component
+
+    def start(self, timeout: float = 240) -> None:
+        (self.root / "passwords.json").write_text(json.dumps({"admin": self.password}))
+        migrate = self._home("migrate")
+        subprocess.run(
+            [AIRFLOW, "db", "migrate"],
+            env=self.common_env(migrate),
+            cwd=migrate,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        self._component("api-server", "api-server", "--host", "127.0.0.1", "--port", str(self.api_port))
+        self._component("scheduler", "scheduler")
+        self._component("dag-processor", "dag-processor")
+        self._component("triggerer", "triggerer")
+        for name in self.worker_names:
+            self._component(
+                f"worker-{name}",
+                "celery",
+                "worker",
+                "--celery-hostname",
+                f"{name}-{self.queue}@%h",
+                "--concurrency",
+                "3",
+                "--queues",
+                self.queue,
+                AIRFLOW__CORE__HOSTNAME_CALLABLE="airflow_local_settings.worker_hostname",
+                SSW_WORKER_NAME=name,
+            )
+        self.started = time.monotonic()
+        for component in self.components.values():
+            component.start()
+        threading.Thread(target=self._sample, daemon=True).start()
+        wait_for("the API server and healthy scheduler, triggerer and dag-processor", self._healthy, timeout)
+        for name in self.worker_names:
+            log = self.components[f"worker-{name}"].log
+            wait_for(f"celery worker {name}", lambda log=log: " ready." in log.read_text(errors="replace"), timeout)
+        self.api = httpx.Client(base_url=self.base_url, timeout=30, headers={"Authorization": f"Bearer {self.token()}"})
+
+    def token(self) -> str:
+        response = httpx.post(f"{self.base_url}/auth/token", json={"username": "admin", "password": self.password})
+        response.raise_for_status()
+        return response.json()["access_token"]
+
+    def _healthy(self) -> bool:
+        for component in self.components.values():
+            if component.process.poll() is not None:
+                raise RuntimeError(f"{component.name} exited early; see {component.log}")
+        try:
+            health = httpx.get(f"{self.base_url}/api/v2/monitor/health", timeout=5).json()
+        except (httpx.HTTPError, ValueError):
+            return False
+        return all(
+            health.get(part, {}).get("status") == "healthy"
+            for part in ("metadatabase", "scheduler", "triggerer", "dag_processor")
+        )
+
+    def _sample(self) -> None:
+        """Sum of the RSS of every process of the topology, twice a second, until ``stop``."""
+        while not self._sampling.is_set():
+            total = 0
+            for component in list(self.components.values()):
+                rss = component.rss()
+                component.peak_rss = max(component.peak_rss, rss)
+                total += rss
+            self.peak_total_rss = max(self.peak_total_rss, total)
+            time.sleep(0.5)
+
+    def stop(self) -> float:
+        """Stop every component (workers first); returns the seconds the topology ran."""
+        for component in sorted(self.components.values(), key=lambda c: not c.name.startswith("worker")):
+            component.stop()
+        self._sampling.set()
+        return time.monotonic() - getattr(self, "started", time.monotonic())
+
+    def figures(self) -> dict:
+        mib = 1024 * 1024
+        return {
+            "peak_total_rss_mib": round(self.peak_total_rss / mib),
+            "peak_rss_mib": {c.name: round(c.peak_rss / mib) for c in self.components.values()},
+        }
