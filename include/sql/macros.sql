@@ -7,16 +7,18 @@
       schema/source.sql): one index descent per event, which the planner estimates as one row per event;
     - anything else (SQLite, and the portable form every database runs): the record's key chosen by a
       correlated subquery in the join condition, then the record by its primary key.
-    Both take the same row: the latest by (date, id) among those recorded before the window end. -#}
+    Both take the same row: the latest by (date, id) among those recorded before the window end. ``when``
+    (a condition on the outer row) skips the look-up for rows that do not need it: they get none. -#}
 
-{% macro _as_of(alias, table, key, person_column, person, order, condition, inner) -%}
+{% macro _as_of(alias, table, key, person_column, person, order, condition, inner, when) -%}
 {%- if dialect == 'postgresql' -%}
 {{ 'JOIN' if inner else 'LEFT JOIN' }} LATERAL (
         SELECT {{ alias }}_x.* FROM {{ table }} {{ alias }}_x
-        WHERE {{ alias }}_x.{{ person_column }} = {{ person }} AND {{ condition | replace('@', alias ~ '_x.') }}
+        WHERE {% if when %}({{ when }}) AND {% endif %}{{ alias }}_x.{{ person_column }} = {{ person }}
+          AND {{ condition | replace('@', alias ~ '_x.') }}
         ORDER BY {{ alias }}_x.{{ order }} DESC, {{ alias }}_x.{{ key }} DESC LIMIT 1) {{ alias }} ON TRUE
 {%- else -%}
-{{ 'JOIN' if inner else 'LEFT JOIN' }} {{ table }} {{ alias }} ON {{ alias }}.{{ key }} = (
+{{ 'JOIN' if inner else 'LEFT JOIN' }} {{ table }} {{ alias }} ON {% if when %}({{ when }}) AND {% endif %}{{ alias }}.{{ key }} = (
         SELECT {{ alias }}_x.{{ key }} FROM {{ table }} {{ alias }}_x
         WHERE {{ alias }}_x.{{ person_column }} = {{ person }} AND {{ condition | replace('@', alias ~ '_x.') }}
         ORDER BY {{ alias }}_x.{{ order }} DESC, {{ alias }}_x.{{ key }} DESC LIMIT 1)
@@ -24,34 +26,34 @@
 {%- endmacro %}
 
 {#- The person's particulars (name, birth date, sex, nationality) in force on ``day``. -#}
-{% macro particulars_on(alias, person, day, inner=False) -%}
+{% macro particulars_on(alias, person, day, inner=False, when=None) -%}
 {{ _as_of(alias, 'person_particulars', 'particulars_id', 'person_id', person, 'effective_on',
-          '@effective_on <= ' ~ day ~ ' AND @recorded_at < :window_end', inner) }}
+          '@effective_on <= ' ~ day ~ ' AND @recorded_at < :window_end', inner, when) }}
 {%- endmacro %}
 
 {#- The status permission the person held on ``day``. -#}
-{% macro permission_on(alias, person, day, inner=False) -%}
+{% macro permission_on(alias, person, day, inner=False, when=None) -%}
 {{ _as_of(alias, 'status_permissions', 'permission_id', 'person_id', person, 'permitted_on',
-          '@permitted_on <= ' ~ day ~ ' AND @recorded_at < :window_end', inner) }}
+          '@permitted_on <= ' ~ day ~ ' AND @recorded_at < :window_end', inner, when) }}
 {%- endmacro %}
 
 {#- The permission a person held before this one (same date: a lower id). -#}
-{% macro permission_before(alias, person, day, permission_id, inner=False) -%}
+{% macro permission_before(alias, person, day, permission_id, inner=False, when=None) -%}
 {{ _as_of(alias, 'status_permissions', 'permission_id', 'person_id', person, 'permitted_on',
           '(@permitted_on, @permission_id) < (' ~ day ~ ', ' ~ permission_id ~ ') AND @recorded_at < :window_end',
-          inner) }}
+          inner, when) }}
 {%- endmacro %}
 
 {#- The residence card the person held on ``day``. -#}
-{% macro card_on(alias, person, day, inner=False) -%}
+{% macro card_on(alias, person, day, inner=False, when=None) -%}
 {{ _as_of(alias, 'residence_cards', 'card_id', 'person_id', person, 'issued_on',
-          '@issued_on <= ' ~ day ~ ' AND @recorded_at < :window_end', inner) }}
+          '@issued_on <= ' ~ day ~ ' AND @recorded_at < :window_end', inner, when) }}
 {%- endmacro %}
 
 {#- The address: the latest notification whose municipality notice had arrived and was recorded. -#}
-{% macro notification_on(alias, person, day, inner=False) -%}
+{% macro notification_on(alias, person, day, inner=False, when=None) -%}
 {{ _as_of(alias, 'residence_notifications', 'notification_id', 'person_id', person, 'notified_on',
-          '@notified_on <= ' ~ day ~ ' AND @notice_arrived_at < :window_end AND @recorded_at < :window_end', inner) }}
+          '@notified_on <= ' ~ day ~ ' AND @notice_arrived_at < :window_end AND @recorded_at < :window_end', inner, when) }}
 {%- endmacro %}
 
 {#- The person's card number and particulars (spec columns card_number … nationality). -#}

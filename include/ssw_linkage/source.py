@@ -45,11 +45,23 @@ TABLES = (  # parents before children
 )
 
 
+# Session settings of every PostgreSQL source connection (extraction and accounting): no JIT compilation
+# (it costs more than the index look-ups it would speed up), and joins in the order the queries write them
+# (the event table, its filters, then each look-up and what hangs on it: otherwise the planner may rescan a
+# small reference table once per event inside a look-up's loop).
+SESSION_SETTINGS = {"jit": "off", "join_collapse_limit": "1", "from_collapse_limit": "1"}
+
+
 def connect(url: str | URL) -> Engine:
     """An engine for a source URL; ``postgres://`` and ``postgresql://`` use psycopg 3."""
     parsed = _parse_url(url)
-    if parsed.drivername in ("postgres", "postgresql"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername in ("postgres", "postgresql", "postgresql+psycopg"):
+        settings = " ".join(f"-c {name}={value}" for name, value in SESSION_SETTINGS.items())
+        options = parsed.query.get("options")
+        options = options[-1] if isinstance(options, tuple) else options
+        parsed = parsed.set(drivername="postgresql+psycopg").update_query_dict(
+            {"options": f"{options} {settings}" if options else settings}
+        )
     return with_foreign_keys(create_engine(parsed))
 
 
@@ -270,14 +282,13 @@ _COPY_KINDS = {
     1082: "date",
     1184: "timestamptz",
 }
-# Settings of an extraction transaction on PostgreSQL: the text forms COPY writes that the checker reads,
-# no JIT compilation (it costs more than the look-ups it would speed up), and sorts of a large item in memory.
+# Settings of an extraction transaction on PostgreSQL (besides SESSION_SETTINGS): the text forms COPY writes
+# that the checker reads, and the final sort of a large item in memory.
 EXTRACTION_SETTINGS = {
     "client_encoding": "UTF8",
     "DateStyle": "ISO, YMD",
     "TimeZone": "UTC",
     "IntervalStyle": "postgres",
-    "jit": "off",
     "work_mem": os.environ.get("SSW_EXTRACT_WORK_MEM", "64MB"),
 }
 

@@ -36,9 +36,10 @@ SELECT route, COUNT(*) AS row_count FROM (
                        OR sp.kind = 'change' AND sp.status_code = 'DESIGNATED' THEN 1 ELSE 0 END AS dependant_event
             FROM status_permissions sp
             JOIN statuses st ON st.status_code = sp.status_code
-            {{ m.permission_before('prev', 'sp.person_id', 'sp.permitted_on', 'sp.permission_id') }}
+            {{ m.permission_before('prev', 'sp.person_id', 'sp.permitted_on', 'sp.permission_id',
+                                  when="sp.kind = 'change' AND st.is_ssw = 0") }}
             LEFT JOIN statuses prev_st ON prev_st.status_code = prev.status_code
-            {{ m.permission_on('psp', 'sp.principal_person_id', 'sp.permitted_on') }}
+            {{ m.permission_on('psp', 'sp.principal_person_id', 'sp.permitted_on', when='sp.principal_person_id IS NOT NULL') }}
             LEFT JOIN statuses pst ON pst.status_code = psp.status_code
             WHERE sp.recorded_at >= :window_start AND sp.recorded_at < :window_end
         ) dep
