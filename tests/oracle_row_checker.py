@@ -1,4 +1,5 @@
-"""Test oracle: the per-row checker as it was before the columnar path (validate.py at b8dad09), verbatim.
+"""Test oracle: the per-row checker as it was before the columnar path (validate.py at b8dad09), verbatim but
+for the rules, which are the old scalar ones (oracle_validators, and the spec's row rules as they were).
 
 Only tests/unit/test_columnar_checker.py uses it, to compare the vectorised checker with it row by row."""
 
@@ -10,7 +11,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ssw_linkage import validators
+import oracle_validators as validators
+
+from ssw_linkage import reference
 from ssw_linkage.csv_format import ENCODINGS
 from ssw_linkage.months import JST, DataMonth
 from ssw_linkage.spec import VALUE_RULES, Column, Item, Rule
@@ -77,6 +80,25 @@ def _text_rules_broken(value: str, column: Column) -> list[str]:
     return [name for name, ok in checks if not ok]
 
 
+# The spec's rules as they were: column rules by their check's name, row rules by name.
+_OLD_CHECKS = {
+    name: getattr(validators, name)
+    for name in ("card_number", "corporate_number", "municipality_code", "phone", "sex", "nationality", "ssw_field",
+                 "birth_date", "positive")
+}
+_OLD_ROW_CHECKS = {
+    "birth_after_event": lambda r: r["birth_date"] <= r["event_date"],
+    "field_not_in_force": lambda r: reference.ssw_fields()[r["ssw_field"]].in_force(r["event_date"]),
+    "expiry_before_event": lambda r: r["expires_on"] >= r["event_date"],
+}
+
+
+def _old(rule):
+    if rule is None:
+        return None
+    return Rule(rule.name, _OLD_CHECKS[rule.check.__name__], rule.description)
+
+
 def _window_rule(month: DataMonth) -> Rule:
     """``after_window`` for this month: a date must come before the next month's first day."""
     end = month.next().first_day
@@ -111,7 +133,7 @@ class RowChecker:
                 c.type,
                 c.required,
                 *_TYPES.get(c.type, (None, None)),
-                window if c.in_window else c.rule,
+                window if c.in_window else _old(c.rule),
                 c.key in row_rule_inputs,
                 c.max_length if c.type == "text" else None,
                 _suspect_start(c),
@@ -177,7 +199,7 @@ class RowChecker:
                 typed[key] = value
             texts.append(value if limit is not None else render(value))
         for rule in self.item.row_rules:
-            if all(k in typed for k in rule.inputs) and not rule.check(typed):
+            if all(k in typed for k in rule.inputs) and not _OLD_ROW_CHECKS[rule.name](typed):
                 violations.append(f"{'+'.join(rule.inputs)}:{rule.name}")
         if not self._encodable("".join(texts)):
             violations += [

@@ -44,6 +44,7 @@ from ssw_linkage.staging import CLI_RUN_PREFIX, MANIFEST, READY, Staging, privat
 from ssw_linkage.validate import BatchChecker
 
 log = logging.getLogger(__name__)
+EXTRACT_WORKERS = int(os.environ.get("SSW_EXTRACT_WORKERS", "2"))  # items extracted at once by run_month
 
 __all__ = [
     "CARRIED", "ENCODINGS", "MANIFEST", "QUARANTINE", "READY",
@@ -283,8 +284,9 @@ def run_month(
         with staging.working_in(build):
             staging.remove_dead_builds(month, keep=build.name)
             try:
-                # Two at a time: one item's query runs in the database while another's rows are checked here.
-                with ThreadPoolExecutor(max_workers=2) as pool:
+                # A few at a time (SSW_EXTRACT_WORKERS, default 2): one item's query runs in the database while
+                # another's rows are checked here.
+                with ThreadPoolExecutor(max_workers=EXTRACT_WORKERS) as pool:
                     counts = list(
                         pool.map(lambda item: extract_item(engine, item, month, build, encoding, progress), ITEMS)
                     )

@@ -272,9 +272,9 @@ def _load(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[S
     return cursor.rowcount
 
 
-# Rows per batch of the checker: large enough to spread the cost of each vectorised step, small enough that
-# memory stays flat whatever the month's size.
-BATCH_ROWS = 16_384
+# Rows per batch of the checker (SSW_BATCH_ROWS): large enough to spread the cost of each vectorised step,
+# small enough that memory stays flat whatever the month's size (a batch costs about 6 kB a row at its peak).
+BATCH_ROWS = int(os.environ.get("SSW_BATCH_ROWS", 8_192))
 # PostgreSQL types whose COPY text the checker reads by column; any other type goes through a cursor.
 _COPY_KINDS = {
     **dict.fromkeys((25, 1043, 1042, 19), "text"),  # text, varchar, bpchar, name
@@ -359,7 +359,10 @@ def _copy_batches(
     }
 
     def batch(parts: list) -> Batch:
-        table = pacsv.read_csv(io.BytesIO(b"".join(parts)), **read)
+        blob = b"".join(parts)
+        parts.clear()  # each row is a buffer of libpq's: free them before the batch is checked
+        table = pacsv.read_csv(io.BytesIO(blob), **read)
+        del blob
         columns = [SourceColumn(kind, table.column(n).combine_chunks()) for n, kind in enumerate(kinds)]
         return Batch(keys, columns, table.num_rows)
 
@@ -370,7 +373,6 @@ def _copy_batches(
             parts.append(row)
             if len(parts) == batch_rows:
                 yield batch(parts)
-                parts = []
         if parts:
             yield batch(parts)
 

@@ -409,11 +409,16 @@ def utf8_text(strings: pa.Array) -> str:
     return utf8_bytes(strings).decode("utf-8")
 
 
+ENCODE_ROWS = 2_048  # lines decoded and encoded at a time: the text of a whole batch would double its memory
+
+
 def encode(lines: pa.Array, codec: str) -> bytes:
     """Lines in the files' encoding (UTF-8 with BOM: the BOM is the file's, written with its header)."""
     if codec.replace("_", "-").lower() in ("utf-8", "utf-8-sig", "utf8"):
         return utf8_bytes(lines)
-    return utf8_text(lines).encode(codec)
+    return b"".join(
+        utf8_text(lines.slice(start, ENCODE_ROWS)).encode(codec) for start in range(0, len(lines), ENCODE_ROWS)
+    )
 
 
 def _text(column: Column, null: np.ndarray, groups: list[_Group], n: int) -> _Checked:
@@ -549,7 +554,8 @@ def _convert(kind: str, g: _Group) -> tuple[np.ndarray, Any, pa.Array, np.ndarra
     size = len(g.rows)
     none = np.zeros(size, dtype=bool)
     if g.kind == "str":
-        blank = validators.blank(g.values)
+        offsets, _ = validators._utf8(g.values)
+        blank = validators.blank(g.values) | (offsets[1:] == offsets[:-1])  # "" is missing too
         if kind == "integer":
             ok, numbers = _digits(g.values)
             return ok, numbers, _int_texts(numbers), blank & ~ok
@@ -588,5 +594,10 @@ class RowChecker:
 
     def check(self, row: Sequence[Any]) -> tuple[list[str], list[str]]:
         """Return (output texts, violations); violations are ``column:rule`` names."""
-        checked = self._batch.check(Batch.from_rows(self.keys, [tuple(row)[: len(self.keys)]]))
-        return [t[0].as_py() for t in checked.texts], checked.violations.get(0, [])
+        row = tuple(row)[: len(self.keys)]
+        checked = self._batch.check(Batch.from_rows(self.keys, [row]))
+        texts = [t[0].as_py() for t in checked.texts]
+        for k, value in enumerate(row):  # text no encoding holds went through Arrow with its surrogates replaced
+            if texts[k] and type(value) is str and not _utf8(value):
+                texts[k] = value
+        return texts, checked.violations.get(0, [])

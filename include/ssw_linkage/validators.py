@@ -10,6 +10,7 @@ value it is given, and none puts a value into an error message.
 from __future__ import annotations
 
 import importlib.abc
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -47,6 +48,11 @@ def _arrow_without_pandas() -> None:
 
 
 _arrow_without_pandas()
+if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+    try:  # returns freed batches to the system sooner than mimalloc: a lower, flatter peak
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        pass
 
 EARLIEST_BIRTH = date(1900, 1, 1)
 
