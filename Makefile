@@ -17,7 +17,7 @@ AIRFLOW_ENV := PATH="$(CURDIR)/$(BIN):$$PATH" AIRFLOW_HOME=$(CURDIR)/airflow_hom
 	AIRFLOW_VAR_SSW_ALERT_RECIPIENTS=oncall@localhost \
 	AIRFLOW_CONN_SMTP_DEFAULT='{"conn_type": "smtp", "host": "127.0.0.1", "port": 8025, "extra": {"disable_ssl": true, "disable_tls": true}}'
 
-.PHONY: demo airflow test lint install clean
+.PHONY: demo airflow test lint install clean bench
 
 install: $(VENV)/.installed
 
@@ -52,6 +52,13 @@ airflow: install $(DEMO)/source.db
 	@echo "Mail goes to 127.0.0.1:8025: run '$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025' to see it."
 	@echo "Airflow UI: http://localhost:8080  (user admin; password in airflow_home/simple_auth_manager_passwords.json.generated)"
 	$(AIRFLOW_ENV) $(BIN)/airflow standalone
+
+# Speed against the export floor, the project's own queries and pandas, per size (not part of `make test`):
+# a database ssw_bench_<N> per size on the local server; BENCH_ARGS=--reuse keeps an earlier seed.
+BENCH_EVENTS ?= 100000,1000000,2000000,5000000
+BENCH_REPEAT ?= 3
+bench: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench.py --events $(BENCH_EVENTS) --repeat $(BENCH_REPEAT) $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
