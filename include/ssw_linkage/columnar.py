@@ -11,11 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from ssw_linkage import csv_format
+from ssw_linkage._lazy import np, pa, pc
 from ssw_linkage.validate import Batch, BatchChecker, encode
 
 PROGRESS_EVERY = 100_000

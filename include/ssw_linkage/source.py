@@ -18,12 +18,11 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 import psycopg
-import pyarrow as pa
-import pyarrow.csv as pacsv
 from sqlalchemy import URL, Connection, Engine, TextClause, bindparam, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from ssw_linkage import queries, reference
+from ssw_linkage._lazy import pa, pacsv
 from ssw_linkage.errors import SourceUnavailable, UsageError
 from ssw_linkage.months import DataMonth
 from ssw_linkage.queries import SQL_DIR

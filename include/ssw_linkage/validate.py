@@ -19,23 +19,22 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from ssw_linkage import validators
+from ssw_linkage._lazy import np, pa, pc
 from ssw_linkage.csv_format import ENCODINGS
 from ssw_linkage.months import JST, DataMonth
 from ssw_linkage.spec import VALUE_RULES, Column, Item, Rule
 
 _ENCODING_NAMES = {codec: name for name, codec in ENCODINGS.items()}
-_DAY = np.timedelta64(1, "D")
-_MINUTE = np.timedelta64(1, "m")
 # From this instant on, Asia/Tokyo is UTC+09:00 without exception (no LMT, no summer time): timestamps
 # from then on are rendered by column; older ones (and unusual text forms) one by one, by datetime.
-_FIXED_OFFSET_SINCE = np.datetime64("1952-01-01T00:00:00", "s")
-_LAST_FIXED = np.datetime64("9999-12-30T00:00:00", "s")
-_QUOTE, _BETWEEN, _END, _NOTHING, _JST_OFFSET = (pa.scalar(s, pa.string()) for s in ('"', '","', '"\r\n', "", "+09:00"))
+_FIXED_OFFSET_SINCE = "1952-01-01T00:00:00"
+_LAST_FIXED = "9999-12-30T00:00:00"
+_QUOTE, _BETWEEN, _END, _NOTHING, _JST_OFFSET = '"', '","', '"\r\n', "", "+09:00"
+
+
+def _scalar(value: str):
+    return pa.scalar(value, pa.string())
 _UTC_TEXT = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]{1,6})?(?:\+00(?::00)?|Z)$"
 
 
@@ -187,7 +186,7 @@ def _iso_dates(strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         day = digits[:, 8] * 10 + digits[:, 9]
         plausible = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
         first = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
-        value = first.astype("datetime64[D]") + (np.clip(day, 1, 31) - 1) * _DAY
+        value = first.astype("datetime64[D]") + (np.clip(day, 1, 31) - 1) * np.timedelta64(1, "D")
         real = plausible & (value.astype("datetime64[M]") == first)
         days[ok] = np.where(real, value, np.datetime64("NaT"))
         ok[ok] = real
@@ -222,14 +221,14 @@ def _timestamps(strings: pa.Array) -> tuple[np.ndarray, pa.Array]:
     parts = []
     if fast.any():
         moment = _utc_moments(strings, fast)
-        near = (moment >= _FIXED_OFFSET_SINCE) & (moment <= _LAST_FIXED)
+        near = (moment >= np.datetime64(_FIXED_OFFSET_SINCE, "s")) & (moment <= np.datetime64(_LAST_FIXED, "s"))
         index = np.flatnonzero(fast)
         fast[index[~near]] = False
         if near.any():
             local = (moment[near] + np.timedelta64(9, "h")).astype("datetime64[s]").astype(np.int64)
             seconds = pc.cast(pa.array(local, pa.int64()), pa.timestamp("s"))
             rendered = pc.binary_join_element_wise(
-                pc.strftime(seconds, format="%Y-%m-%dT%H:%M:%S"), _JST_OFFSET, _NOTHING
+                pc.strftime(seconds, format="%Y-%m-%dT%H:%M:%S"), _scalar(_JST_OFFSET), _scalar(_NOTHING)
             )
             parts.append((index[near], rendered))
     ok = fast.copy()
@@ -393,7 +392,8 @@ def _encodes(text: str, codec: str) -> bool:
 def csv_lines(texts: list[pa.Array]) -> pa.Array:
     """Each row as a CSV line of ours: every field quoted (quotes doubled), comma-separated, CRLF."""
     quoted = [pc.replace_substring(t, '"', '""') if b'"' in validators._utf8(t)[1] else t for t in texts]
-    return pc.binary_join_element_wise(_QUOTE, pc.binary_join_element_wise(*quoted, _BETWEEN), _END, _NOTHING)
+    joined = pc.binary_join_element_wise(*quoted, _scalar(_BETWEEN))
+    return pc.binary_join_element_wise(_scalar(_QUOTE), joined, _scalar(_END), _scalar(_NOTHING))
 
 
 def utf8_bytes(strings: pa.Array) -> bytes:
@@ -460,7 +460,7 @@ def _text(column: Column, null: np.ndarray, groups: list[_Group], n: int) -> _Ch
         valid[index] = passed
     required = missing & column.required
     if not valid.all():
-        texts = pc.if_else(pa.array(valid), texts, _NOTHING)
+        texts = pc.if_else(pa.array(valid), texts, _scalar(_NOTHING))
     if unencodable is not None:
         unencodable &= valid
     violations = [
@@ -516,7 +516,7 @@ def _typed(column: Column, rule: Rule | None, null: np.ndarray, groups: list[_Gr
         valid[index] = passed
     texts = _placed(parts, n)
     if not valid.all():
-        texts = pc.if_else(pa.array(valid), texts, _NOTHING)
+        texts = pc.if_else(pa.array(valid), texts, _scalar(_NOTHING))
     violations = [
         (f"{key}:required", missing & column.required),
         (f"{key}:invalid_{kind}", invalid),

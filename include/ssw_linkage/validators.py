@@ -9,50 +9,13 @@ value it is given, and none puts a value into an error message.
 
 from __future__ import annotations
 
-import importlib.abc
-import os
 import re
-import sys
 from collections.abc import Callable
 from datetime import date
 from functools import cache, wraps
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from ssw_linkage import reference
-
-
-def _arrow_without_pandas() -> None:
-    """Let pyarrow find pandas missing, unless the process has already loaded it.
-
-    pyarrow looks for pandas the first time it converts a value (to recognise pandas objects) and so loads
-    it: 0.3 s and 40 MB in every process, for nothing, as the checker hands it no pandas object. Its first
-    look is made here with pandas out of sight; pyarrow still loads pandas later for a caller that asks it
-    for pandas objects (``to_pandas``), so nothing else changes."""
-    if "pandas" in sys.modules:
-        return
-
-    class _Hidden(importlib.abc.MetaPathFinder):
-        def find_spec(self, name, path=None, target=None):
-            if name == "pandas" or name.startswith("pandas."):
-                raise ImportError(name)
-
-    hidden = _Hidden()
-    sys.meta_path.insert(0, hidden)
-    try:
-        pa.array(np.zeros(0, dtype=bool))
-    finally:
-        sys.meta_path.remove(hidden)
-
-
-_arrow_without_pandas()
-if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
-    try:  # returns freed batches to the system sooner than mimalloc: a lower, flatter peak
-        pa.set_memory_pool(pa.jemalloc_memory_pool())
-    except NotImplementedError:  # a pyarrow built without jemalloc
-        pass
+from ssw_linkage._lazy import np, pa, pc
 
 EARLIEST_BIRTH = date(1900, 1, 1)
 
@@ -84,11 +47,8 @@ def _bools(result) -> np.ndarray:
     if isinstance(result, pa.ChunkedArray):
         result = result.combine_chunks()
     if isinstance(result, pa.Array):
-        return bits(result.fill_null(_FALSE) if result.null_count else result)
+        return bits(result.fill_null(pa.scalar(False, pa.bool_())) if result.null_count else result)
     return np.asarray(result, dtype=bool)
-
-
-_FALSE = pa.scalar(False, pa.bool_())
 
 
 def bits(values: pa.Array) -> np.ndarray:
@@ -151,6 +111,7 @@ def _byte_table(characters: str) -> bytes:
     return bytes(1 if b in marked else 0 for b in range(256))
 
 
+@cache
 def _lead_table(characters: str) -> np.ndarray:
     """Whether a value may start with one of ``characters``, by its first byte."""
     table = np.zeros(256, dtype=bool)
@@ -190,12 +151,11 @@ def _starting(values: pa.Array, table: np.ndarray) -> np.ndarray:
 
 _CONTROL_BYTES = _byte_table(CONTROL_CHARACTERS)
 _BIDI_BYTES = _byte_table(BIDI_CONTROLS)
-_BLANK_LEADS = _lead_table(WHITESPACE)
 
 
 def blank(values: pa.Array) -> np.ndarray:
     """Text made of whitespace only (U+3000 included): counted as missing."""
-    return _where(values, _starting(values, _BLANK_LEADS), _BLANK)
+    return _where(values, _starting(values, _lead_table(WHITESPACE)), _BLANK)
 
 
 def too_long(values: pa.Array, max_length: int) -> np.ndarray:
@@ -226,10 +186,9 @@ def formula_start(allowed: str = "") -> re.Pattern[str]:
 
 def formula(values: pa.Array, allowed: str = "") -> np.ndarray:
     """Text a spreadsheet would take for a formula (``formula_start``, anchored at the start)."""
-    return _where(values, _starting(values, _FORMULA_LEADS), "^" + formula_start(allowed).pattern)
+    leads = _lead_table(LEADING_SPACES + FORMULA_CHARACTERS)
+    return _where(values, _starting(values, leads), "^" + formula_start(allowed).pattern)
 
-
-_FORMULA_LEADS = _lead_table(LEADING_SPACES + FORMULA_CHARACTERS)
 
 
 def no_control_character(value: str) -> bool:
@@ -248,7 +207,7 @@ def corporate_check_digit(base12: str) -> int:
     return 9 - total % 9
 
 
-_CORPORATE_WEIGHTS = np.array([1 if (12 - j) % 2 else 2 for j in range(12)])
+_CORPORATE_WEIGHTS = [1 if (12 - j) % 2 else 2 for j in range(12)]
 
 
 @column_rule
@@ -266,7 +225,7 @@ def corporate_number(values):
         digits = np.frombuffer(
             "".join(pc.filter(values, pa.array(shaped)).to_pylist()).encode("ascii"), dtype=np.uint8
         ).reshape(-1, 13) - ord("0")
-        check = 9 - (digits[:, 1:].astype(np.int64) @ _CORPORATE_WEIGHTS) % 9
+        check = 9 - (digits[:, 1:].astype(np.int64) @ np.array(_CORPORATE_WEIGHTS)) % 9
         ok[shaped] = digits[:, 0] == check
     return ok
 
