@@ -21,7 +21,7 @@ AIRFLOW_ENV := PATH="$(CURDIR)/$(BIN):$$PATH" AIRFLOW_HOME=$(CURDIR)/airflow_hom
 	AIRFLOW_VAR_SSW_NOTICE_DIR=$(DEMO)/notices \
 	AIRFLOW_VAR_SSW_ALERT_RECIPIENTS=oncall@localhost
 
-.PHONY: demo demo-month demo-notices airflow test test-celery lint install clean
+.PHONY: demo demo-month demo-notices airflow test test-celery bench lint install clean
 
 install: $(VENV)/.installed
 
@@ -55,6 +55,13 @@ demo-notices: install $(DEMO)/source.db
 airflow: install $(DEMO)/source.db
 	@$(AIRFLOW_ENV) $(BIN)/airflow db migrate > /dev/null
 	@$(AIRFLOW_ENV) $(BIN)/python scripts/demo.py standalone
+
+# Speed against the export floor, the project's own queries and pandas, per size (not part of `make test`):
+# a database ssw_bench_<N> per size on the local server; BENCH_ARGS=--reuse keeps an earlier seed.
+BENCH_EVENTS ?= 100000,1000000,2000000,5000000
+BENCH_REPEAT ?= 3
+bench: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench.py --events $(BENCH_EVENTS) --repeat $(BENCH_REPEAT) $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -39,7 +39,7 @@ EXCLUSIONS = {
 
 
 def _routes(engine: Engine, table: str, month: DataMonth) -> tuple[int, dict[str, int]]:
-    sql = queries.render(f"accounting/{table}.sql")
+    sql = queries.render(f"accounting/{table}.sql", engine.dialect.name)
     params = source.window_params(engine, month)
     del params["held_ids"]
     with engine.connect() as conn:

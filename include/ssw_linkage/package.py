@@ -10,18 +10,16 @@ is set aside and rebuilt, a different one is refused unless ``replace`` is given
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import json
 import logging
 import os
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, astuple, dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine
 
@@ -36,21 +34,22 @@ from ssw_linkage.carryover import (
     HeldRow,
     held_before,
 )
+from ssw_linkage.columnar import write_checked
 from ssw_linkage.csv_format import ENCODINGS, codec
 from ssw_linkage.errors import IntegrityError, PackageConflict
 from ssw_linkage.months import DataMonth
 from ssw_linkage.package_checks import check_package, package_files, verify
 from ssw_linkage.spec import ITEMS, SPEC_VERSION, Item
 from ssw_linkage.staging import CLI_RUN_PREFIX, MANIFEST, READY, Staging, private_file, sha256_file
-from ssw_linkage.validate import RowChecker
+from ssw_linkage.validate import BatchChecker
 
 log = logging.getLogger(__name__)
+EXTRACT_WORKERS = int(os.environ.get("SSW_EXTRACT_WORKERS", "2"))  # items extracted at once by run_month
 
 __all__ = [
     "CARRIED", "ENCODINGS", "MANIFEST", "QUARANTINE", "READY",
     "ItemCounts", "package_files", "publish", "run_month", "verify",
 ]
-PROGRESS_EVERY = 100_000
 
 
 @dataclass(frozen=True)
@@ -71,25 +70,6 @@ def _quarantine_part(build: Path, item: Item) -> Path:
     return build / f"{item.file_name}.quarantine"
 
 
-def _write_checked(
-    rows: Iterable[Sequence[Any]], checker: RowChecker, out, held, held_since: Callable[[str], str], progress=None
-) -> tuple[list[str], list[str]]:
-    """Write valid rows to ``out`` and the others to ``held``; return (delivered ids, held ids)."""
-    writer, quarantine = csv_format.writer(out), csv_format.writer(held)
-    delivered, kept = [], []
-    for n, row in enumerate(rows, start=1):
-        texts, violations = checker.check(row)
-        if violations:
-            quarantine.writerow((checker.item.number, texts[0], held_since(texts[0]), ";".join(violations)))
-            kept.append(texts[0])
-        else:
-            writer.writerow(texts)
-            delivered.append(texts[0])
-        if progress and n % PROGRESS_EVERY == 0:
-            progress(checker.item.number, n)
-    return delivered, kept
-
-
 def extract_item(
     engine: Engine,
     item: Item,
@@ -103,15 +83,15 @@ def extract_item(
     target = build / item.file_name
     partial = target.with_name(target.name + ".partial")
     with (
-        source.stream(engine, item.sql, source.window_params(engine, month)) as (keys, rows),
+        source.batches(engine, item.sql, source.window_params(engine, month)) as (keys, batches),
         private_file(partial, python_codec) as out,
         private_file(_quarantine_part(build, item), python_codec) as held,
     ):
         csv_format.writer(out).writerow(item.headers)
-        checker = RowChecker(item, keys, python_codec, month)
-        delivered, kept = _write_checked(rows, checker, out, held, lambda _: str(month), progress)
+        checker = BatchChecker(item, keys, python_codec, month)
+        written = write_checked(batches, checker, out, held, lambda _: str(month), progress)
     os.replace(partial, target)
-    counts = ItemCounts(item.number, len(delivered) + len(kept), len(delivered), len(kept))
+    counts = ItemCounts(item.number, written.delivered + written.held, written.delivered, written.held)
     log.info("item %d: extracted=%d written=%d quarantined=%d", item.number, *astuple(counts)[1:4])
     return counts
 
@@ -134,12 +114,13 @@ def _carry_over(
             since = {h.record_id: str(h.held_since) for h in rows}
             params = source.carry_params(engine, month, sorted(h.source_id for h in rows))
             with (
-                source.stream(engine, item.sql, params) as (keys, selected),
+                source.batches(engine, item.sql, params) as (keys, selected),
                 private_file(build / item.file_name, python_codec, append=True) as out,
                 private_file(_quarantine_part(build, item), python_codec, append=True) as still,
             ):
-                checker = RowChecker(item, keys, python_codec, month)
-                delivered, kept = _write_checked(selected, checker, out, still, since.__getitem__)
+                checker = BatchChecker(item, keys, python_codec, month)
+                written = write_checked(selected, checker, out, still, since.__getitem__, delivered_ids=True)
+            delivered, kept = written.delivered_ids, written.held_ids
             released = sorted(set(since) - set(delivered) - set(kept))
             for record_id in delivered:
                 carried.writerow((item.number, record_id, since[record_id], DELIVERED))
@@ -151,8 +132,11 @@ def _carry_over(
 
 
 def _data_rows(path: Path, encoding: str) -> int:
-    with open(path, encoding=codec(encoding), newline="") as f:
-        return sum(1 for _ in csv.reader(f)) - 1
+    """Rows after the header, by counting line ends: no field holds a CR or LF (the control_character rule),
+    and neither encoding has a byte 0x0A inside a character. (check_package reads each line in full.)"""
+    codec(encoding)
+    with open(path, "rb") as f:
+        return sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b"")) - 1
 
 
 def reconcile(build: Path, counts: list[ItemCounts], encoding: str) -> None:
@@ -300,8 +284,9 @@ def run_month(
         with staging.working_in(build):
             staging.remove_dead_builds(month, keep=build.name)
             try:
-                # Two at a time: one item's query runs in the database while another's rows are checked here.
-                with ThreadPoolExecutor(max_workers=2) as pool:
+                # A few at a time (SSW_EXTRACT_WORKERS, default 2): one item's query runs in the database while
+                # another's rows are checked here.
+                with ThreadPoolExecutor(max_workers=EXTRACT_WORKERS) as pool:
                     counts = list(
                         pool.map(lambda item: extract_item(engine, item, month, build, encoding, progress), ITEMS)
                     )

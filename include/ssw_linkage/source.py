@@ -7,6 +7,8 @@ dates and for timestamps (UTC), so that text comparison orders them (see include
 
 from __future__ import annotations
 
+import io
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -15,13 +17,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+import psycopg
 from sqlalchemy import URL, Connection, Engine, TextClause, bindparam, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
-from ssw_linkage import reference
+from ssw_linkage import queries, reference
+from ssw_linkage._lazy import pa, pacsv
 from ssw_linkage.errors import SourceUnavailable, UsageError
 from ssw_linkage.months import DataMonth
 from ssw_linkage.queries import SQL_DIR
+from ssw_linkage.validate import Batch, SourceColumn
 
 SCHEMA_FILE = SQL_DIR / "schema" / "source.sql"
 SQLITE_SCHEMA_FILE = SQL_DIR / "schema" / "source_sqlite.sql"
@@ -42,11 +47,23 @@ TABLES = (  # parents before children
 )
 
 
+# Session settings of every PostgreSQL source connection (extraction and accounting): no JIT compilation
+# (it costs more than the index look-ups it would speed up), and joins in the order the queries write them
+# (the event table, its filters, then each look-up and what hangs on it: otherwise the planner may rescan a
+# small reference table once per event inside a look-up's loop).
+SESSION_SETTINGS = {"jit": "off", "join_collapse_limit": "1", "from_collapse_limit": "1"}
+
+
 def connect(url: str | URL) -> Engine:
     """An engine for a source URL; ``postgres://`` and ``postgresql://`` use psycopg 3."""
     parsed = _parse_url(url)
-    if parsed.drivername in ("postgres", "postgresql"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername in ("postgres", "postgresql", "postgresql+psycopg"):
+        settings = " ".join(f"-c {name}={value}" for name, value in SESSION_SETTINGS.items())
+        options = parsed.query.get("options")
+        options = options[-1] if isinstance(options, tuple) else options
+        parsed = parsed.set(drivername="postgresql+psycopg").update_query_dict(
+            {"options": f"{options} {settings}" if options else settings}
+        )
     return with_foreign_keys(create_engine(parsed))
 
 
@@ -126,9 +143,10 @@ def _unreachable(engine: Engine, error: OperationalError) -> bool:
     return str(error.orig).lower().startswith(_SQLITE_UNAVAILABLE)
 
 
-def _unavailable(engine: Engine, error: DBAPIError) -> SourceUnavailable:
+def _unavailable(engine: Engine, error: Exception) -> SourceUnavailable:
     """A one-line SourceUnavailable: where, and the driver's first line (connection facts, no row values)."""
-    lines = str(error.orig).strip().splitlines() or [type(error.orig).__name__]
+    cause = getattr(error, "orig", error)
+    lines = str(cause).strip().splitlines() or [type(cause).__name__]
     return SourceUnavailable(f"{describe(engine)} unavailable: {lines[0]} (check the source URL and the database)")
 
 
@@ -257,6 +275,111 @@ def _load(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[S
     return cursor.rowcount
 
 
+# Rows per batch of the checker (SSW_BATCH_ROWS): large enough to spread the cost of each vectorised step,
+# small enough that memory stays flat whatever the month's size (a batch costs about 6 kB a row at its peak).
+BATCH_ROWS = int(os.environ.get("SSW_BATCH_ROWS", 8_192))
+# PostgreSQL types whose COPY text the checker reads by column; any other type goes through a cursor.
+_COPY_KINDS = {
+    **dict.fromkeys((25, 1043, 1042, 19), "text"),  # text, varchar, bpchar, name
+    **dict.fromkeys((21, 23, 20), "integer"),  # int2, int4, int8
+    1082: "date",
+    1184: "timestamptz",
+}
+# Settings of an extraction transaction on PostgreSQL (besides SESSION_SETTINGS): the text forms COPY writes
+# that the checker reads, and the final sort of a large item in memory.
+EXTRACTION_SETTINGS = {
+    "client_encoding": "UTF8",
+    "DateStyle": "ISO, YMD",
+    "TimeZone": "UTC",
+    "IntervalStyle": "postgres",
+    "work_mem": os.environ.get("SSW_EXTRACT_WORK_MEM", "64MB"),
+}
+
+
+@contextmanager
+def batches(
+    engine: Engine, sql: str, params: Mapping[str, Any], batch_rows: int = BATCH_ROWS
+) -> Iterator[tuple[tuple[str, ...], Iterator[Batch]]]:
+    """Run an item query and give (column keys, batches of rows), never all rows at once.
+
+    On PostgreSQL the rows stream as ``COPY … TO STDOUT`` text, parsed by Arrow into string columns that
+    keep their PostgreSQL type; elsewhere (SQLite) a cursor's rows are cut into batches of Python values.
+    """
+    statement = queries.for_dialect(sql, engine.dialect.name)
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "postgresql":
+                keys, kinds = _describe(conn, statement, params)
+                if None not in kinds:
+                    yield keys, _copy_batches(conn, statement, params, keys, kinds, batch_rows)
+                    return
+            result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(
+                item_query(statement), dict(params)
+            )
+            keys = tuple(result.keys())
+            yield keys, (Batch.from_rows(keys, rows) for rows in result.partitions(batch_rows))
+    except (OperationalError, psycopg.OperationalError) as error:
+        if isinstance(error, OperationalError) and not _unreachable(engine, error):
+            raise  # SQLite reports a bad query as OperationalError too: that is a bug, not the source
+        raise _unavailable(engine, error) from error
+
+
+def _bound(conn: Connection, statement: str, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The statement in psycopg's form with ``:held_ids`` expanded, and its parameters."""
+    compiled = (
+        item_query(statement)
+        .bindparams(**params)
+        .compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    )
+    return compiled.string, dict(compiled.params)
+
+
+def _describe(conn: Connection, statement: str, params: Mapping[str, Any]) -> tuple[tuple[str, ...], list]:
+    """The query's column keys and, per column, how COPY's text of it is read (None: not by COPY)."""
+    sql, bound = _bound(conn, statement, params)
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cursor:
+        for name, value in EXTRACTION_SETTINGS.items():
+            cursor.execute(f"SELECT set_config('{name}', %s, true)", (value,))  # names from the dict above
+        cursor.execute(f"SELECT * FROM ({sql}) AS item LIMIT 0", bound)  # noqa: S608 - our own SQL
+        return tuple(d.name for d in cursor.description), [_COPY_KINDS.get(d.type_code) for d in cursor.description]
+
+
+def _copy_batches(
+    conn: Connection, statement: str, params: Mapping[str, Any], keys: tuple[str, ...], kinds: list, batch_rows: int
+) -> Iterator[Batch]:
+    sql, bound = _bound(conn, statement, params)
+    names = [f"c{n}" for n in range(len(keys))]
+    read = {
+        "read_options": pacsv.ReadOptions(column_names=names, use_threads=False),
+        "parse_options": pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+        "convert_options": pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,  # "" is an empty string, an unquoted empty field is NULL
+            null_values=[""],
+        ),
+    }
+
+    def batch(parts: list) -> Batch:
+        blob = b"".join(parts)
+        parts.clear()  # each row is a buffer of libpq's: free them before the batch is checked
+        table = pacsv.read_csv(io.BytesIO(blob), **read)
+        del blob
+        columns = [SourceColumn(kind, table.column(n).combine_chunks()) for n, kind in enumerate(kinds)]
+        return Batch(keys, columns, table.num_rows)
+
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", bound) as copy:
+        parts: list = []
+        for row in copy:  # libpq gives one row at a time
+            parts.append(row)
+            if len(parts) == batch_rows:
+                yield batch(parts)
+        if parts:
+            yield batch(parts)
+
+
 @contextmanager
 def stream(
     engine: Engine, sql: str, params: Mapping[str, Any], batch_size: int = 5_000
@@ -265,7 +388,7 @@ def stream(
     try:
         with engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(
-                item_query(sql), dict(params)
+                item_query(queries.for_dialect(sql, engine.dialect.name)), dict(params)
             )
             yield tuple(result.keys()), iter(result)
     except OperationalError as error:

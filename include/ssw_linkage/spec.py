@@ -10,14 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ssw_linkage import queries, reference, validators
+from ssw_linkage import queries, validators
 
 SPEC_VERSION = "1.1.0"
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A check on one value (already converted to its type)."""
+    """A check on values already converted to the column's type: given an array of them, an array of bools
+    (True where acceptable); given one value, a bool (see ``validators.column_rule``)."""
 
     name: str
     check: Callable[[Any], bool]
@@ -26,7 +27,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class RowRule:
-    """A check across the converted values of one row."""
+    """A check across the converted values of rows: ``check`` gets each input column's values (those of the
+    rows whose inputs all passed their own rules) by key and returns a bool per row."""
 
     name: str
     check: Callable[[dict[str, Any]], bool]
@@ -69,7 +71,7 @@ class Item:
 
 
 # Rules every value is held to, by column type and the column's settings: name → description.
-# Each is reported as ``column:name``; the checker in validate.py applies them.
+# Each is reported as ``column:name``; the checker in validate.py applies them, a batch of rows at a time.
 VALUE_RULES = {
     "required": "a required value is missing; text that is empty or only whitespace (incl. U+3000) counts as missing",
     "invalid_text": "not a character string (e.g. a BLOB)",
@@ -109,7 +111,7 @@ BIRTH_BEFORE_EVENT = RowRule(
 )
 FIELD_IN_FORCE = RowRule(
     "field_not_in_force",
-    lambda r: reference.ssw_fields()[r["ssw_field"]].in_force(r["event_date"]),
+    lambda r: validators.field_in_force(r["ssw_field"], r["event_date"]),
     ("ssw_field", "event_date"),
     "the field must be in force on the permission date",
 )

@@ -1,4 +1,4 @@
-{% import "macros.sql" as m -%}
+{% import "macros.sql" as m with context -%}
 -- Accounting of residence cards recorded in the window (item 5): the item, or the rule that excludes
 -- the row; the first row is an independent count of the window (see status_permissions.sql).
 SELECT 'window' AS route, COUNT(*) AS row_count
@@ -14,7 +14,7 @@ SELECT route, COUNT(*) AS row_count FROM (
     END AS route
     FROM residence_cards c
     JOIN card_issue_reasons r ON r.reason_code = c.reason_code
-    LEFT JOIN status_permissions sp ON sp.permission_id = {{ m.permission_on('c.person_id', 'c.issued_on') }}
+    {{ m.permission_on('sp', 'c.person_id', 'c.issued_on', when='r.is_item5 = 1') }}
     LEFT JOIN statuses st ON st.status_code = sp.status_code
     WHERE c.recorded_at >= :window_start AND c.recorded_at < :window_end
 ) routed

@@ -1,4 +1,4 @@
-{% import "macros.sql" as m -%}
+{% import "macros.sql" as m with context -%}
 -- Accounting of residence notifications (item 6), whose event is the municipality's notice reaching
 -- ISA: the rows recorded in the window or whose notice arrived in it. Item 6 takes a row in the month
 -- in which it is both recorded and arrived; a row recorded but not yet arrived waits for its month.
@@ -16,7 +16,7 @@ SELECT route, COUNT(*) AS row_count FROM (
         ELSE 'not_ssw'
     END AS route
     FROM residence_notifications n
-    LEFT JOIN status_permissions sp ON sp.permission_id = {{ m.permission_on('n.person_id', 'n.notified_on') }}
+    {{ m.permission_on('sp', 'n.person_id', 'n.notified_on', when='n.notice_arrived_at < :window_end') }}
     LEFT JOIN statuses st ON st.status_code = sp.status_code
     WHERE n.recorded_at >= :window_start AND n.recorded_at < :window_end
        OR n.notice_arrived_at >= :window_start AND n.notice_arrived_at < :window_end AND n.recorded_at < :window_end

@@ -1,4 +1,4 @@
-{% import "macros.sql" as m -%}
+{% import "macros.sql" as m with context -%}
 -- Accounting of status permissions recorded in the window (items 1, 3, 4, 7, 8): which items take each
 -- row, or the named rule that excludes it; the first row is an independent count of the window.
 -- The rules restate the item files' on purpose (double entry): a row an item query drops silently
@@ -11,8 +11,8 @@ SELECT route, COUNT(*) AS row_count FROM (
     SELECT CASE
         WHEN ev.kind = 'landing' AND ev.is_ssw = 1 THEN 'item1'
         WHEN ev.kind IN ('change', 'extension') AND ev.is_ssw = 1 THEN 'item3'
-        WHEN ev.kind = 'change' AND prev_st.is_ssw = 1 AND ev.of_ssw_principal = 1 THEN 'item4+item8'
-        WHEN ev.kind = 'change' AND prev_st.is_ssw = 1 THEN 'item4'
+        WHEN ev.kind = 'change' AND ev.previous_is_ssw = 1 AND ev.of_ssw_principal = 1 THEN 'item4+item8'
+        WHEN ev.kind = 'change' AND ev.previous_is_ssw = 1 THEN 'item4'
         WHEN ev.of_ssw_principal = 1 AND ev.kind = 'landing' THEN 'item7'
         WHEN ev.of_ssw_principal = 1 THEN 'item8'
         WHEN ev.kind IN ('permanent_residence', 'acquisition') THEN 'kind_in_no_item'
@@ -20,7 +20,7 @@ SELECT route, COUNT(*) AS row_count FROM (
         WHEN ev.dependant_event = 1 THEN 'principal_not_ssw'
         WHEN ev.kind = 'landing' THEN 'landing_not_ssw'
         WHEN ev.kind = 'extension' THEN 'extension_not_ssw'
-        WHEN prev_st.status_code IS NULL THEN 'previous_status_unknown'
+        WHEN ev.previous_status_code IS NULL THEN 'previous_status_unknown'
         ELSE 'change_not_from_ssw'
     END AS route
     FROM (
@@ -28,21 +28,21 @@ SELECT route, COUNT(*) AS row_count FROM (
         -- permission, item 8) naming a principal not known to hold another status than 特定技能
         SELECT dep.*,
             CASE WHEN dep.dependant_event = 1 AND dep.principal_person_id IS NOT NULL
-                      AND COALESCE(pst.is_ssw, 1) = 1 THEN 1 ELSE 0 END AS of_ssw_principal
+                      AND COALESCE(dep.principal_is_ssw, 1) = 1 THEN 1 ELSE 0 END AS of_ssw_principal
         FROM (
-            SELECT sp.kind, sp.principal_person_id, st.is_ssw,
+            SELECT sp.kind, sp.principal_person_id, st.is_ssw, prev_st.is_ssw AS previous_is_ssw,
+                prev_st.status_code AS previous_status_code, pst.is_ssw AS principal_is_ssw,
                 CASE WHEN sp.kind = 'landing' AND sp.status_code = 'DEPENDENT'
-                       OR sp.kind = 'change' AND sp.status_code = 'DESIGNATED' THEN 1 ELSE 0 END AS dependant_event,
-                {{ m.permission_before('sp.person_id', 'sp.permitted_on', 'sp.permission_id') }} AS previous_permission_id,
-                {{ m.permission_on('sp.principal_person_id', 'sp.permitted_on') }} AS principal_permission_id
+                       OR sp.kind = 'change' AND sp.status_code = 'DESIGNATED' THEN 1 ELSE 0 END AS dependant_event
             FROM status_permissions sp
             JOIN statuses st ON st.status_code = sp.status_code
+            {{ m.permission_before('prev', 'sp.person_id', 'sp.permitted_on', 'sp.permission_id',
+                                  when="sp.kind = 'change' AND st.is_ssw = 0") }}
+            LEFT JOIN statuses prev_st ON prev_st.status_code = prev.status_code
+            {{ m.permission_on('psp', 'sp.principal_person_id', 'sp.permitted_on', when='sp.principal_person_id IS NOT NULL') }}
+            LEFT JOIN statuses pst ON pst.status_code = psp.status_code
             WHERE sp.recorded_at >= :window_start AND sp.recorded_at < :window_end
         ) dep
-        LEFT JOIN status_permissions psp ON psp.permission_id = dep.principal_permission_id
-        LEFT JOIN statuses pst ON pst.status_code = psp.status_code
     ) ev
-    LEFT JOIN status_permissions prev ON prev.permission_id = ev.previous_permission_id
-    LEFT JOIN statuses prev_st ON prev_st.status_code = prev.status_code
 ) routed
 GROUP BY route

@@ -1,18 +1,8 @@
-{% import "macros.sql" as m -%}
+{% import "macros.sql" as m with context -%}
 -- Item 7 (別紙1 番号7): dependant landing as 家族滞在 whose principal (本体者) holds
 -- 特定技能 on the landing permission date. Employer is the principal's. Particulars (the dependant's and
--- the principal's) are those in force on that date, as known at window end.
--- Look-ups run once per event in a materialized CTE and return ids; the main query joins by id.
-WITH ev AS MATERIALIZED (
-    SELECT sp.*,
-        {{ m.particulars_on('sp.person_id', 'sp.permitted_on') }} AS particulars_id,
-        {{ m.particulars_on('sp.principal_person_id', 'sp.permitted_on') }} AS principal_particulars_id,
-        {{ m.permission_on('sp.principal_person_id', 'sp.permitted_on') }} AS principal_permission_id,
-        {{ m.card_on('sp.principal_person_id', 'sp.permitted_on') }} AS principal_card_id
-    FROM status_permissions sp
-    WHERE sp.kind = 'landing' AND sp.status_code = 'DEPENDENT' AND sp.principal_person_id IS NOT NULL
-      AND (sp.recorded_at >= :window_start AND sp.recorded_at < :window_end OR sp.permission_id IN :held_ids)
-)
+-- the principal's) are those in force on that date, as known at window end (macros.sql: one look-up per
+-- event, joined).
 SELECT
     'SP' || CAST(ev.permission_id AS VARCHAR(20)) AS record_id,
     ev.permitted_on        AS event_date,
@@ -26,17 +16,19 @@ SELECT
     pst.name_ja            AS principal_status,
     psp.ssw_field          AS principal_ssw_field,
 {{ m.employer_columns() }}
-FROM ev
+FROM status_permissions ev
 JOIN statuses st ON st.status_code = ev.status_code
-LEFT JOIN person_particulars p ON p.particulars_id = ev.particulars_id
-LEFT JOIN person_particulars pp ON pp.particulars_id = ev.principal_particulars_id
-LEFT JOIN status_permissions psp ON psp.permission_id = ev.principal_permission_id
+{{ m.particulars_on('p', 'ev.person_id', 'ev.permitted_on') }}
+{{ m.particulars_on('pp', 'ev.principal_person_id', 'ev.permitted_on') }}
+{{ m.permission_on('psp', 'ev.principal_person_id', 'ev.permitted_on') }}
 LEFT JOIN statuses pst ON pst.status_code = psp.status_code
 LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
-LEFT JOIN residence_cards prc ON prc.card_id = ev.principal_card_id
+{{ m.card_on('prc', 'ev.principal_person_id', 'ev.permitted_on') }}
 LEFT JOIN employers e ON e.employer_id = psp.employer_id
+WHERE ev.kind = 'landing' AND ev.status_code = 'DEPENDENT' AND ev.principal_person_id IS NOT NULL
+  AND (ev.recorded_at >= :window_start AND ev.recorded_at < :window_end OR ev.permission_id IN :held_ids)
 -- A permission naming no principal is not a dependant's event (most are not). A principal known to hold
 -- another status excludes the row; a principal whose status or particulars are unknown keeps it, so that
 -- validation quarantines it (the principal columns are required) instead of dropping it.
-WHERE pst.is_ssw = 1 OR pst.status_code IS NULL
+  AND (pst.is_ssw = 1 OR pst.status_code IS NULL)
 ORDER BY ev.permission_id

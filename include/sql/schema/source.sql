@@ -59,7 +59,10 @@ CREATE TABLE person_particulars (
     effective_on   DATE         NOT NULL,
     recorded_at    TIMESTAMP WITH TIME ZONE NOT NULL
 );
-CREATE INDEX person_particulars_person_effective ON person_particulars (person_id, effective_on);
+-- "As of" look-ups (macros.sql) take the first entry of these indexes backwards from (person, date): the
+-- key holds the ordering (date, id) and recorded_at, so an entry recorded after the window end is skipped
+-- in the index itself (portable DDL: no INCLUDE, which SQLite lacks)
+CREATE INDEX person_particulars_as_of ON person_particulars (person_id, effective_on, particulars_id, recorded_at);
 
 -- 在留カード (residence card)
 CREATE TABLE residence_cards (
@@ -72,7 +75,7 @@ CREATE TABLE residence_cards (
     recorded_at      TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX residence_cards_recorded_at ON residence_cards (recorded_at);
-CREATE INDEX residence_cards_person_issued ON residence_cards (person_id, issued_on);
+CREATE INDEX residence_cards_as_of ON residence_cards (person_id, issued_on, card_id, recorded_at);
 
 -- 在留資格に係る許可 (a permission of one of permission_kinds); a dependant's names its principal (本体者)
 CREATE TABLE status_permissions (
@@ -91,7 +94,7 @@ CREATE TABLE status_permissions (
     recorded_at         TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX status_permissions_recorded_at ON status_permissions (recorded_at);
-CREATE INDEX status_permissions_person_permitted ON status_permissions (person_id, permitted_on);
+CREATE INDEX status_permissions_as_of ON status_permissions (person_id, permitted_on, permission_id, recorded_at);
 
 -- 出国 (departure); reentry_kind: none, 26条 re-entry permit, 26条の2 special re-entry
 CREATE TABLE departures (
@@ -118,7 +121,8 @@ CREATE TABLE residence_notifications (
 );
 CREATE INDEX residence_notifications_arrived ON residence_notifications (notice_arrived_at);
 CREATE INDEX residence_notifications_recorded_at ON residence_notifications (recorded_at);
-CREATE INDEX residence_notifications_person_notified ON residence_notifications (person_id, notified_on);
+CREATE INDEX residence_notifications_as_of
+    ON residence_notifications (person_id, notified_on, notification_id, notice_arrived_at, recorded_at);
 
 -- 地方出入国在留管理局・支局 (regional immigration bureaus and branches), from reference/bureaus.csv
 CREATE TABLE bureaus (

@@ -102,7 +102,7 @@ def select_reports(
         "window_end": source.bind_timestamp(engine, end),
     }
     with engine.connect() as conn:
-        rows = conn.execute(text(render(SQL)), params).mappings().all()
+        rows = conn.execute(text(render(SQL, engine.dialect.name)), params).mappings().all()
     reported: dict[int, tuple[Mapping, list[Worker]]] = {}
     for row in rows:
         received, hired = _date(row["received_on"]), _date(row["hired_on"])
