@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import logging
 import os
 import sys
@@ -20,6 +21,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from ssw_linkage import dictionary, errors, package, source, synthetic
+from ssw_linkage.audit import AuditLog
 from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
 from ssw_linkage.disc.build import build_disc
 from ssw_linkage.disc.sender import Sender
@@ -39,7 +41,8 @@ EXIT_CODES = """exit codes:
   4  not ready: the data month is not over yet
   5  source unavailable: the source database cannot be reached or holds no source schema
   6  staging: the staging directory is missing, not a directory or not writable
-  7  integrity: counts do not reconcile, nothing was published; verify: the disc fails a check
+  7  integrity: counts do not reconcile, nothing was published; verify: the disc fails a check;
+     audit --check: the audit log was edited or cut
 141  the reader of the output went away (e.g. | head)
 Errors are one line on stderr; add --verbose for the traceback."""
 
@@ -278,6 +281,23 @@ BACKFILL_HELP = """
   ssw-linkage run --month {month} --source SOURCE_URL --staging {staging}"""
 
 
+def _audit(args: argparse.Namespace) -> int:
+    _existing_staging(args.staging)
+    log = AuditLog(args.staging)
+    if not args.check:
+        for entry in log.entries(args.month):
+            facts = {k: v for k, v in entry.items() if k not in ("seq", "time", "event", "month", "revision", "actor")}
+            revision = f"r{entry['revision']}" if entry["revision"] else "-"
+            print(f"{entry['seq']:>4} {entry['time']} {entry['month']} {revision:<3} {entry['event']:<11} "
+                  f"{entry['actor']}  {json.dumps(facts, ensure_ascii=False, sort_keys=True)}")
+        return 0
+    problems = log.check()
+    if problems:
+        raise errors.IntegrityError(f"audit log {log.path} is not whole: {'; '.join(problems)}")
+    print(f"audit log {log.path}: {len(log.entries())} entries, chain and HEAD intact")
+    return 0
+
+
 def _runs(months: list[DataMonth]) -> list[list[DataMonth]]:
     """Split sorted months into runs of consecutive months."""
     runs: list[list[DataMonth]] = []
@@ -354,6 +374,12 @@ def parser() -> argparse.ArgumentParser:
     missed.add_argument("--staging", type=Path, required=True, help="staging directory (must exist)")
     missed.add_argument("--from", dest="first", type=_month, required=True, help="first data month to check")
     missed.add_argument("--to", type=_month, help="last data month to check (default: last month)")
+
+    audit = command("audit", "print the audit log of a staging directory, or check that it is whole", _audit)
+    audit.epilog = "with --check: exit 0 when every line follows the one before it and HEAD names the last, else 7"
+    audit.add_argument("--staging", type=Path, required=True, help="staging directory (must exist)")
+    audit.add_argument("--check", action="store_true", help="verify the chain of SHA-256 digests and HEAD")
+    audit.add_argument("--month", type=_month, help="print only this data month's events")
 
     deadline = command("deadline", "the delivery deadline of a data month, or a year's table", _deadline)
     deadline.add_argument("month", nargs="?", type=_month, help="data month, YYYY-MM")

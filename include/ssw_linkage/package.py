@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from ssw_linkage import accounting, csv_format, source
+from ssw_linkage.audit import AuditLog
 from ssw_linkage.carryover import (
     CARRIED,
     CARRIED_HEADER,
@@ -246,6 +247,7 @@ def _publish_locked(
             if not staging.is_ready(month):  # a publish interrupted before its last step
                 staging.mark_ready(month)
             log.info("package %s unchanged: every file verified against the published manifest", month)
+            _audit(staging, "verified", month, manifest_sha256=sha256_file(final / MANIFEST))
             return manifest
         if same or (damage and replace):
             kept = staging.set_aside(month, damaged=True)
@@ -257,11 +259,18 @@ def _publish_locked(
                 + "; rerun with --replace to supersede it (the old one is kept in .superseded/)"
             )
         else:
+            previous = sha256_file(final / MANIFEST)
             kept = staging.set_aside(month, damaged=False)
             log.warning("package %s superseded; previous copy kept as %s", month, kept.name)
+            _audit(staging, "superseded", month, manifest_sha256=previous, kept_as=kept.name)
     staging.install(build, month)
     log.info("package %s published: %s", month, manifest["totals"])
+    _audit(staging, "ready", month, manifest_sha256=sha256_file(final / MANIFEST), totals=manifest["totals"])
     return manifest
+
+
+def _audit(staging: Staging, event: str, month: DataMonth, **facts) -> None:
+    AuditLog(staging.root).append(event, month, staging.revision(month), **facts)
 
 
 def publish(

@@ -5,9 +5,11 @@
       .build/YYYYMM-<run>/      a run's private build directory
       .superseded/YYYYMM-<n>-<sha12>/   packages replaced on purpose (--replace), numbered
       .damaged/YYYYMM-<n>/      published packages that failed verification, set aside
+      .revisions/YYYYMM/r<n>/   earlier revisions of a month notified to MHLW (the current one is YYYYMM/)
       disc/YYYYMM/              the month's disc image and cover sheet, built from its package (ssw_linkage.disc)
       .alerts/                  the deadline-alert ledger
-      .locks/                   flock files: one per month, one for publishing
+      .audit/                   the audit log (AUDIT.JSONL, HEAD; ssw_linkage.audit)
+      .locks/                   flock files: one per month, one for publishing, one for the audit log
 
 Everything we create is 0700/0600 whatever the umask; a symlink anywhere inside staging is
 refused, never followed. Locks are ``flock`` locks, so a killed process never leaves one behind.
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 READY = "READY"
 MANIFEST = "MANIFEST.JSON"
 BUILD, SUPERSEDED, DAMAGED, ALERTS, LOCKS = ".build", ".superseded", ".damaged", ".alerts", ".locks"
+AUDIT, REVISIONS = ".audit", ".revisions"
 DISC = "disc"
 CLI_RUN_PREFIX = "cli-"  # a CLI run holds its build's lock for its whole life
 DEFAULT_BUILD_GRACE_SECONDS = 6 * 3600
@@ -172,6 +175,11 @@ class Staging:
             return False
         return ready.read_text(encoding="ascii", errors="replace").strip() == sha256_file(manifest)
 
+    def revision(self, month: DataMonth) -> int:
+        """The revision of the month's current package: 1, or one more than the revisions kept before it."""
+        kept = self.root / REVISIONS / month.compact
+        return 1 + (sum(1 for p in kept.iterdir() if p.is_dir()) if kept.is_dir() else 0)
+
     def mark_ready(self, month: DataMonth) -> None:
         package = self.package(month)
         write_atomically(package / READY, (sha256_file(package / MANIFEST) + "\n").encode("ascii"))
@@ -293,3 +301,13 @@ class Staging:
 
     def alerts_dir(self) -> Path:
         return self._own(ALERTS)
+
+    # -- audit log ----------------------------------------------------------------------------
+    def audit_dir(self) -> Path:
+        return self._own(AUDIT)
+
+    @contextmanager
+    def audit_lock(self) -> Iterator[None]:
+        """Serialise appends to the audit log (each line names the one before it)."""
+        with _flock(self._own(LOCKS) / "audit.lock"):
+            yield

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ssw_linkage.audit import AuditLog
 from ssw_linkage.business_calendar import GovernmentCalendar
 from ssw_linkage.disc import conditions, sealed
 from ssw_linkage.disc.cover import DiscFile, cover_sheet
@@ -103,6 +104,9 @@ def build_disc(staging_root: Path, month: DataMonth, sender: Sender | None = Non
                 shutil.rmtree(build, ignore_errors=True)
     image = final / image_name(month)
     disc = Disc(month, image, final / COVER, image.stat().st_size, sha256_file(image), bool(password))
+    AuditLog(staging.root).append(
+        "built", month, staging.revision(month), image_sha256=disc.image_sha256, cover_sha256=sha256_file(disc.cover)
+    )
     log.info(
         "disc %s built: %s (%d bytes, SHA-256 %s), encrypted: %s",
         month,
