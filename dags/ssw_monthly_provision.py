@@ -25,7 +25,7 @@ from datetime import datetime
 
 from airflow.sdk import Param, TriggerRule, dag, task
 
-from ssw_linkage.airflow_glue import alerts, dag_defaults, disc, provision
+from ssw_linkage.airflow_glue import alerts, dag_defaults, disc, notice, provision
 from ssw_linkage.airflow_glue.deadline_watch import DeadlineSensor
 from ssw_linkage.airflow_glue.runs import DATA_MONTH
 from ssw_linkage.airflow_glue.timetable import MonthlyProvisionTimetable
@@ -67,13 +67,17 @@ def ssw_monthly_provision():
         return provision.extract(month, item_number, run_id)
 
     @task(multiple_outputs=False)
-    def publish(month: str, counts: list[dict], run_id=None, params=None) -> dict:
+    def publish(month: str, counts: list[dict], dag_run=None, params=None) -> dict:
         # counts[:] fetches every mapped result in one request (iterating probes past the end)
-        return provision.publish(month, counts[:], run_id, replace=params["replace"])
+        return provision.publish(month, counts[:], dag_run, replace=params["replace"])
 
     @task(multiple_outputs=False)
-    def build_disc(month: str) -> dict:
-        return disc.build(month)
+    def build_disc(month: str, dag_run=None) -> dict:
+        return disc.build(month, dag_run)
+
+    @task(multiple_outputs=False)
+    def notify_mhlw(month: str, built: dict, **context) -> dict:
+        return notice.notify(month, built, context)
 
     @task(
         task_id=dag_defaults.OUTCOME_TASK,
@@ -88,7 +92,8 @@ def ssw_monthly_provision():
     counts = extract_item.partial(month=month).expand(item_number=[i.number for i in ITEMS])
     published, built = publish(month, counts), build_disc(month)
     published >> built
-    [month, counts, published, built] >> outcome()
+    notified = notify_mhlw(month, built)
+    [month, counts, published, built, notified] >> outcome()
 
     for level in Level:
         month >> DeadlineSensor(

@@ -9,6 +9,7 @@
       disc/YYYYMM/              the month's disc image and cover sheet, built from its package (ssw_linkage.disc)
       .alerts/                  the deadline-alert ledger
       .audit/                   the audit log (AUDIT.JSONL, HEAD; ssw_linkage.audit)
+      .delivery/YYYYMM/         the month's notices, handover or rejection records, purge (ssw_linkage.delivery)
       .locks/                   flock files: one per month, one for publishing, one for the audit log
 
 Everything we create is 0700/0600 whatever the umask; a symlink anywhere inside staging is
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 READY = "READY"
 MANIFEST = "MANIFEST.JSON"
 BUILD, SUPERSEDED, DAMAGED, ALERTS, LOCKS = ".build", ".superseded", ".damaged", ".alerts", ".locks"
-AUDIT, REVISIONS = ".audit", ".revisions"
+AUDIT, REVISIONS, DELIVERY = ".audit", ".revisions", ".delivery"
 DISC = "disc"
 CLI_RUN_PREFIX = "cli-"  # a CLI run holds its build's lock for its whole life
 DEFAULT_BUILD_GRACE_SECONDS = 6 * 3600
@@ -301,6 +302,11 @@ class Staging:
 
     def alerts_dir(self) -> Path:
         return self._own(ALERTS)
+
+    # -- delivery records ---------------------------------------------------------------------
+    def delivery_dir(self, month: DataMonth) -> Path:
+        """``.delivery/YYYYMM/``: what happened to the month's package after it was built."""
+        return _private_dir(self._own(DELIVERY) / month.compact)
 
     # -- audit log ----------------------------------------------------------------------------
     def audit_dir(self) -> Path:

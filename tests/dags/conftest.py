@@ -43,6 +43,9 @@ def provision_dag():
     return bag.get_dag("ssw_monthly_provision")
 
 
+MHLW = "pension-contact@mhlw.example"  # the readiness notice's recipient in the tests
+
+
 class MailSink:
     """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
 
@@ -61,6 +64,10 @@ class MailSink:
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
+    def to(self, address: str) -> list:
+        """The messages addressed to ``address``."""
+        return [m for m in self.messages if address in m["To"]]
+
 
 @pytest.fixture
 def mail(monkeypatch) -> Iterator[MailSink]:
@@ -70,6 +77,7 @@ def mail(monkeypatch) -> Iterator[MailSink]:
     sink.connection = json.dumps({"conn_type": "smtp", "host": "127.0.0.1", "port": sink.port, "extra": extra})
     monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", sink.connection)
     monkeypatch.setenv("AIRFLOW_VAR_SSW_ALERT_RECIPIENTS", "oncall@isa.example")
+    monkeypatch.setenv("AIRFLOW_VAR_SSW_MHLW_RECIPIENTS", MHLW)
     try:
         yield sink
     finally:

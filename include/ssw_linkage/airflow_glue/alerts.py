@@ -35,11 +35,11 @@ class RunFailedAndMailed(AirflowFailException):
     """Raised by ``outcome`` once the run's failure mail is out: the run shows failed; not mailed again."""
 
 
-def send(subject: str, html: str) -> None:
-    """Send one mail to the on-call officers through the ``smtp_default`` connection."""
+def send(subject: str, html: str, to: list[str] | None = None) -> None:
+    """Send one mail through the ``smtp_default`` connection, to the on-call officers unless ``to`` is given."""
     with SmtpHook(smtp_conn_id=settings.SMTP_CONN_ID) as smtp:
         smtp.send_email_smtp(
-            to=settings.alert_recipients(), from_email=settings.alert_sender(), subject=subject, html_content=html
+            to=to or settings.alert_recipients(), from_email=settings.alert_sender(), subject=subject, html_content=html
         )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from ssw_linkage import package
 from ssw_linkage.airflow_glue import alerts, deadline_watch, runs, settings
+from ssw_linkage.audit import acting_as
 from ssw_linkage.months import DataMonth
 from ssw_linkage.spec import item
 from ssw_linkage.staging import Staging
@@ -32,19 +33,21 @@ def extract(month: str, item_number: int, run_id: str) -> dict[str, int]:
     return asdict(counts)
 
 
-def publish(month: str, counts: list[dict], run_id: str, replace: bool = False) -> dict[str, Any]:
-    """Carry over held rows, reconcile the run's items and publish the package; returns the totals."""
+def publish(month: str, counts: list[dict], run: Any, replace: bool = False) -> dict[str, Any]:
+    """Carry over held rows, reconcile the run's items and publish the package; returns the totals.
+    The audit log names ``run`` (and who triggered it) as the actor."""
     data_month = DataMonth.parse(month)
-    build = Staging(settings.staging_dir()).prepare().build(data_month, run_id)
-    manifest = package.publish(
-        settings.source_engine(),
-        build,
-        settings.staging_dir(),
-        data_month,
-        [package.ItemCounts(**c) for c in counts],
-        settings.encoding(),
-        replace,
-    )
+    build = Staging(settings.staging_dir()).prepare().build(data_month, run.run_id)
+    with acting_as(runs.actor(run)):
+        manifest = package.publish(
+            settings.source_engine(),
+            build,
+            settings.staging_dir(),
+            data_month,
+            [package.ItemCounts(**c) for c in counts],
+            settings.encoding(),
+            replace,
+        )
     return {"data_month": month, **manifest["totals"]}
 
 

@@ -172,6 +172,12 @@ def run_link(dag_id: str, run_id: str | None = None) -> str:
     return f"{base}/dags/{dag_id}" + (f"/runs/{quote(run_id, safe='')}" if run_id else "")
 
 
+def actor(run: Any) -> str:
+    """Who acts in the audit log for a task of ``run``: the run, and who triggered it if anyone did."""
+    user = getattr(run, "triggering_user_name", None)
+    return f"airflow:{run.dag_id}/{run.run_id}" + (f" (triggered by {user})" if user else "")
+
+
 def safe_key(text: str) -> str:
     """A run id as a file-name part."""
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text)

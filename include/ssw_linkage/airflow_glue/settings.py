@@ -8,6 +8,8 @@
 | `ssw_encoding` | Variable | `cp932` (default) or `utf-8-bom` |
 | `ssw_alert_recipients` | Variable | comma-separated addresses for alert mail |
 | `ssw_alert_sender` | Variable | From address of alert mail (default ssw-linkage@localhost) |
+| `ssw_mhlw_recipients` | Variable | comma-separated addresses of the MHLW contacts (readiness notice; required) |
+| `ssw_pickup_details` | Variable | where and when MHLW collects the disc, quoted in the readiness notice |
 | `ssw_risk_business_days` | Variable | risk alert this many business days before the deadline (default 3) |
 | `ssw_risk_alert_time` | Variable | JST time of the risk alert (default 09:00) |
 | `ssw_final_alert_time` | Variable | JST time of the deadline-day alert (default 08:30) |
@@ -27,6 +29,7 @@ from sqlalchemy import Engine
 
 from ssw_linkage import source
 from ssw_linkage.deadline_alerts import AlertPolicy
+from ssw_linkage.errors import UsageError
 from ssw_linkage.months import DataMonth
 from ssw_linkage.staging import DEFAULT_BUILD_GRACE_SECONDS
 
@@ -34,6 +37,7 @@ SOURCE_CONN_ID = "ssw_source"
 SMTP_CONN_ID = "smtp_default"
 DEFAULT_RECIPIENTS = "ssw-oncall@localhost"
 DEFAULT_SENDER = "ssw-linkage@localhost"
+DEFAULT_PICKUP = "出入国在留管理庁 〇〇課（日時はご担当者と調整します）"
 
 
 def source_engine() -> Engine:
@@ -60,8 +64,23 @@ def alert_policy() -> AlertPolicy:
 
 
 def alert_recipients() -> list[str]:
-    raw = Variable.get("ssw_alert_recipients", default=DEFAULT_RECIPIENTS)
+    return _addresses(Variable.get("ssw_alert_recipients", default=DEFAULT_RECIPIENTS))
+
+
+def _addresses(raw: str) -> list[str]:
     return [address.strip() for address in raw.split(",") if address.strip()]
+
+
+def mhlw_recipients() -> list[str]:
+    """The MHLW contacts the readiness notice goes to; there is no default (it leaves ISA)."""
+    recipients = _addresses(Variable.get("ssw_mhlw_recipients", default=""))
+    if not recipients:
+        raise UsageError("Variable ssw_mhlw_recipients is not set: the MHLW contacts' addresses, comma-separated")
+    return recipients
+
+
+def pickup_details() -> str:
+    return Variable.get("ssw_pickup_details", default=DEFAULT_PICKUP)
 
 
 def alert_sender() -> str:
