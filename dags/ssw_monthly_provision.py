@@ -27,6 +27,7 @@ from airflow.sdk import Param, TriggerRule, dag, task
 
 from ssw_linkage.airflow_glue import alerts, dag_defaults, disc, notice, provision
 from ssw_linkage.airflow_glue.deadline_watch import DeadlineSensor
+from ssw_linkage.airflow_glue.handover import HandoverOperator
 from ssw_linkage.airflow_glue.runs import DATA_MONTH
 from ssw_linkage.airflow_glue.timetable import MonthlyProvisionTimetable
 from ssw_linkage.deadline_alerts import Level
@@ -93,7 +94,9 @@ def ssw_monthly_provision():
     published, built = publish(month, counts), build_disc(month)
     published >> built
     notified = notify_mhlw(month, built)
-    [month, counts, published, built, notified] >> outcome()
+    handed_over = HandoverOperator(task_id="handover")
+    notified >> handed_over
+    [month, counts, published, built, notified, handed_over] >> outcome()
 
     for level in Level:
         month >> DeadlineSensor(

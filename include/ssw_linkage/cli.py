@@ -288,8 +288,10 @@ def _audit(args: argparse.Namespace) -> int:
         for entry in log.entries(args.month):
             facts = {k: v for k, v in entry.items() if k not in ("seq", "time", "event", "month", "revision", "actor")}
             revision = f"r{entry['revision']}" if entry["revision"] else "-"
-            print(f"{entry['seq']:>4} {entry['time']} {entry['month']} {revision:<3} {entry['event']:<11} "
-                  f"{entry['actor']}  {json.dumps(facts, ensure_ascii=False, sort_keys=True)}")
+            print(
+                f"{entry['seq']:>4} {entry['time']} {entry['month']} {revision:<3} {entry['event']:<11} "
+                f"{entry['actor']}  {json.dumps(facts, ensure_ascii=False, sort_keys=True)}"
+            )
         return 0
     problems = log.check()
     if problems:

@@ -2,7 +2,7 @@
 
     <staging>/.delivery/YYYYMM/r<n>.notified        the readiness notice of revision n (claimed before sending)
     <staging>/.delivery/YYYYMM/r<n>.handover.json   the handover record of revision n (receiver, time, serial …)
-    <staging>/.delivery/YYYYMM/r<n>.rejected.json   a refusal of revision n, with its reason
+    <staging>/.delivery/YYYYMM/r<n>.rejected-<k>.json  the k-th refusal of revision n, with its reason
     <staging>/.delivery/YYYYMM/purged.json          when and what the retention purge removed
 
 A month counts as delivered once any of its revisions has a handover record. Records are written once
@@ -59,21 +59,32 @@ class Delivery:
 
     # -- handover -----------------------------------------------------------------------------
     def record(self, kind: str, revision: int, record: dict[str, Any]) -> str:
-        """Keep a handover (or rejection) record of ``revision``; returns its SHA-256 for the audit log.
-        A revision is handed over or rejected once: a second answer is refused."""
-        path = self._path(f"r{revision}.{kind}.json")
-        other = self._path(f"r{revision}.{REJECTED if kind == HANDOVER else HANDOVER}.json")
+        """Keep a handover (``r<n>.handover.json``, once) or a rejection (``r<n>.rejected-<k>.json``, one per
+        attempt) of ``revision``; returns the record's SHA-256 for the audit log. Nothing after a handover."""
+        handover = self._path(f"r{revision}.{HANDOVER}.json")
+        if handover.exists():
+            raise PackageConflict(f"{self.month} r{revision} was already handed over; nothing more is recorded")
         data = (json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-        if other.exists() or not self._create(path, data):
-            raise PackageConflict(f"{self.month} r{revision} already has a handover or rejection record")
+        if kind == HANDOVER:
+            path = handover
+        else:
+            attempt = 1 + sum(1 for _ in handover.parent.glob(f"r{revision}.{REJECTED}-*.json"))
+            path = self._path(f"r{revision}.{REJECTED}-{attempt}.json")
+        if not self._create(path, data):
+            raise PackageConflict(f"{path.name} of {self.month} was written meanwhile; answer again")
         return sha256_file(path)
+
+    def handed_over(self, revision: int) -> bool:
+        return self._path(f"r{revision}.{HANDOVER}.json").is_file()
 
     def handover(self) -> tuple[int, dict[str, Any]] | None:
         """The latest handed-over revision and its record, or None if no revision was handed over."""
         directory = self.staging.root / ".delivery" / self.month.compact
-        found = sorted(
-            (int(p.name[1:].split(".")[0]), p) for p in directory.glob(f"r*.{HANDOVER}.json")
-        ) if directory.is_dir() else []
+        found = (
+            sorted((int(p.name[1:].split(".")[0]), p) for p in directory.glob(f"r*.{HANDOVER}.json"))
+            if directory.is_dir()
+            else []
+        )
         if not found:
             return None
         revision, path = found[-1]

@@ -23,7 +23,7 @@ def _edition(revision: int, trial: bool) -> str:
 def _items(manifest: dict[str, Any]) -> str:
     rows = "\n".join(
         f"<tr><td>{e['item']}</td><td>{e['title']}</td><td>{e['file']}</td>"
-        f"<td align=\"right\">{e['written'] + e['carried_over']:,}</td></tr>"
+        f'<td align="right">{e["written"] + e["carried_over"]:,}</td></tr>'
         for e in manifest["items"]
     )
     total = sum(e["written"] + e["carried_over"] for e in manifest["items"])
@@ -36,16 +36,16 @@ def _items(manifest: dict[str, Any]) -> str:
 
 def _changes(diff: dict[str, Any]) -> str:
     rows = "\n".join(
-        f"<tr><td>{item}</td><td align=\"right\">{c['added']:,}</td><td align=\"right\">{c['removed']:,}</td>"
-        f"<td align=\"right\">{c['changed']:,}</td></tr>"
+        f'<tr><td>{item}</td><td align="right">{c["added"]:,}</td><td align="right">{c["removed"]:,}</td>'
+        f'<td align="right">{c["changed"]:,}</td></tr>'
         for item, c in diff["items"].items()
     )
-    return f"""<p>第{diff['from_revision']}版からの変更（件数。行の特定は連携番号で、別途お知らせできます）：</p>
+    return f"""<p>第{diff["from_revision"]}版からの変更（件数。行の特定は連携番号で、別途お知らせできます）：</p>
 <table>
 <tr><th>項目</th><th>追加</th><th>削除</th><th>変更</th></tr>
 {rows}
 </table>
-<p>第{diff['from_revision']}版の媒体は、この版の受領時にお返しいただくか、貴省の規程に従い廃棄してください。</p>"""
+<p>第{diff["from_revision"]}版の媒体は、この版の受領時にお返しいただくか、貴省の規程に従い廃棄してください。</p>"""
 
 
 def render_notice(

@@ -28,7 +28,7 @@ def test_one_notice_per_month_and_revision_whoever_reruns(provision_dag, sqlite_
     image = staging / "disc" / "202605" / "SSW_202605.ISO"
     assert sha256_file(image) in body and f"{image.stat().st_size:,} バイト" in body and "本庁舎 3階" in body
     rows = manifest["items"][2]["written"] + manifest["items"][2]["carried_over"]
-    assert f"<td>3</td><td>{manifest['items'][2]['title']}</td><td>ITEM03.CSV</td><td align=\"right\">{rows:,}" in body
+    assert f'<td>3</td><td>{manifest["items"][2]["title"]}</td><td>ITEM03.CSV</td><td align="right">{rows:,}' in body
     assert leaked(sqlite_source, notice.as_string()) == []
     notified = [e for e in AuditLog(staging).entries() if e["event"] == "notified"]
     assert len(notified) == 1 and notified[0]["image_sha256"] == sha256_file(image)

@@ -37,8 +37,6 @@ def notify(month: str, disc: Mapping[str, Any], context: Mapping[str, Any]) -> d
         delivery.release_notice(revision)  # so that the retry sends it
         raise
     with acting_as(runs.actor(context["dag_run"])):
-        AuditLog(root).append(
-            "notified", data_month, revision, image_sha256=disc["sha256"], recipients=len(recipients)
-        )
+        AuditLog(root).append("notified", data_month, revision, image_sha256=disc["sha256"], recipients=len(recipients))
     log.info("readiness notice of %s r%d mailed to %d MHLW contact(s)", month, revision, len(recipients))
     return {**result, "mailed": True}

@@ -53,8 +53,8 @@ def publish(month: str, counts: list[dict], run: Any, replace: bool = False) -> 
 
 def outcome(context: Mapping[str, Any]) -> dict[str, Any]:
     """The run's last word: one failure mail if anything failed (and fail, so the run shows failed);
-    after a success, one "recovered" mail if a failure of the month had been mailed, and one "ready"
-    mail if a deadline alert had been."""
+    after a success, one "recovered" mail if a failure of the month had been mailed, and one "handed
+    over" mail if a deadline alert had been."""
     run = context["dag_run"]
     month, scope = runs.describe(run)
     alerts.report_outcome(context, scope, month)
@@ -64,5 +64,5 @@ def outcome(context: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "data_month": str(month),
         "recovered_mail": alerts.mail_recovered(context, month),
-        "ready_mail": deadline_watch.announce_ready(month, link),
+        "delivered_mail": deadline_watch.announce_delivered(month, link),
     }
