@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from ssw_linkage import accounting, csv_format, source
+from ssw_linkage import accounting, csv_format, revisions, source
 from ssw_linkage.audit import AuditLog
 from ssw_linkage.carryover import (
     CARRIED,
@@ -38,6 +38,7 @@ from ssw_linkage.carryover import (
     held_before,
 )
 from ssw_linkage.csv_format import ENCODINGS, codec
+from ssw_linkage.delivery import Delivery
 from ssw_linkage.errors import IntegrityError, PackageConflict
 from ssw_linkage.months import DataMonth
 from ssw_linkage.package_checks import check_package, package_files, verify
@@ -247,11 +248,13 @@ def _publish_locked(
             if not staging.is_ready(month):  # a publish interrupted before its last step
                 staging.mark_ready(month)
             log.info("package %s unchanged: every file verified against the published manifest", month)
-            _audit(staging, "verified", month, manifest_sha256=sha256_file(final / MANIFEST))
+            _audit(staging, "verified", month, staging.revision(month), manifest_sha256=sha256_file(final / MANIFEST))
             return manifest
         if same or (damage and replace):
             kept = staging.set_aside(month, damaged=True)
             log.warning("package %s was damaged (%s); rebuilt, damaged copy kept as %s", month, damage, kept.name)
+        elif _notified(staging, month):
+            _keep_notified_revision(staging, month)
         elif not replace:
             raise PackageConflict(
                 f"a different package for {month} is already in staging ({final.name})"
@@ -262,15 +265,33 @@ def _publish_locked(
             previous = sha256_file(final / MANIFEST)
             kept = staging.set_aside(month, damaged=False)
             log.warning("package %s superseded; previous copy kept as %s", month, kept.name)
-            _audit(staging, "superseded", month, manifest_sha256=previous, kept_as=kept.name)
+            _audit(staging, "superseded", month, staging.revision(month), manifest_sha256=previous, kept_as=kept.name)
     staging.install(build, month)
-    log.info("package %s published: %s", month, manifest["totals"])
-    _audit(staging, "ready", month, manifest_sha256=sha256_file(final / MANIFEST), totals=manifest["totals"])
+    revision = staging.revision(month)
+    changes = {"changes": revisions.write_diff(staging, month)} if revision > 1 else {}
+    log.info("package %s r%d published: %s", month, revision, manifest["totals"])
+    facts = {"manifest_sha256": sha256_file(final / MANIFEST), "totals": manifest["totals"], **changes}
+    _audit(staging, "ready", month, revision, **facts)
     return manifest
 
 
-def _audit(staging: Staging, event: str, month: DataMonth, **facts) -> None:
-    AuditLog(staging.root).append(event, month, staging.revision(month), **facts)
+def _notified(staging: Staging, month: DataMonth) -> bool:
+    """Whether MHLW has been told the month's current package is ready (then it is never replaced)."""
+    return Delivery(staging.root, month).notified(staging.revision(month))
+
+
+def _keep_notified_revision(staging: Staging, month: DataMonth) -> None:
+    """Keep the notified package as its revision; the package being published becomes the next one."""
+    revision = staging.revision(month)
+    previous = sha256_file(staging.package(month) / MANIFEST)
+    kept = staging.keep_revision(month)
+    log.warning("package %s r%d was notified: kept as %s; the new results become r%d",
+                month, revision, kept, revision + 1)
+    _audit(staging, "superseded", month, revision, manifest_sha256=previous, kept_as=f"r{revision}")
+
+
+def _audit(staging: Staging, event: str, month: DataMonth, revision: int, **facts) -> None:
+    AuditLog(staging.root).append(event, month, revision, **facts)
 
 
 def publish(

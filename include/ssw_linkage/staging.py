@@ -6,7 +6,9 @@
       .superseded/YYYYMM-<n>-<sha12>/   packages replaced on purpose (--replace), numbered
       .damaged/YYYYMM-<n>/      published packages that failed verification, set aside
       .revisions/YYYYMM/r<n>/   earlier revisions of a month notified to MHLW (the current one is YYYYMM/)
+      .revisions/YYYYMM/DIFF-r<n>.json   what revision n changed (ssw_linkage.revisions)
       disc/YYYYMM/              the month's disc image and cover sheet, built from its package (ssw_linkage.disc)
+      disc/YYYYMM-r<n>/         the disc of revision n (2 or later)
       .alerts/                  the deadline-alert ledger
       .audit/                   the audit log (AUDIT.JSONL, HEAD; ssw_linkage.audit)
       .delivery/YYYYMM/         the month's notices, handover or rejection records, purge (ssw_linkage.delivery)
@@ -181,6 +183,22 @@ class Staging:
         kept = self.root / REVISIONS / month.compact
         return 1 + (sum(1 for p in kept.iterdir() if p.is_dir()) if kept.is_dir() else 0)
 
+    def kept_revision(self, month: DataMonth, revision: int) -> Path:
+        """Where an earlier revision of the month is kept."""
+        path = self.root / REVISIONS / month.compact / f"r{revision}"
+        _refuse_symlink(path)
+        return path
+
+    def keep_revision(self, month: DataMonth) -> Path:
+        """Move the month's current package aside as its revision (``.revisions/YYYYMM/r<n>/``): the next
+        package published for the month becomes revision n+1."""
+        _private_dir(self._own(REVISIONS) / month.compact)
+        target = self.kept_revision(month, self.revision(month))
+        os.rename(self.package(month), target)
+        fsync_dir(target.parent)
+        fsync_dir(self.root)
+        return target
+
     def mark_ready(self, month: DataMonth) -> None:
         package = self.package(month)
         write_atomically(package / READY, (sha256_file(package / MANIFEST) + "\n").encode("ascii"))
@@ -215,11 +233,16 @@ class Staging:
         return target
 
     # -- disc images --------------------------------------------------------------------------
-    def install_disc(self, build: Path, month: DataMonth) -> Path:
-        """Replace the month's disc directory with a finished build (flushed first): the image and its
-        cover sheet always come from the same build."""
+    def disc_dir(self, month: DataMonth, revision: int = 1) -> Path:
+        """``disc/YYYYMM/`` for revision 1, ``disc/YYYYMM-r<n>/`` for a later one."""
+        return self.root / DISC / (month.compact if revision == 1 else f"{month.compact}-r{revision}")
+
+    def install_disc(self, build: Path, month: DataMonth, revision: int = 1) -> Path:
+        """Replace the disc directory of the month's revision with a finished build (flushed first): the
+        image and its cover sheet always come from the same build."""
         fsync_tree(build)
-        final = self._own(DISC) / month.compact
+        self._own(DISC)
+        final = self.disc_dir(month, revision)
         _refuse_symlink(final)
         old = final.with_name(f".{final.name}.old")
         if old.exists():

@@ -95,3 +95,26 @@ def test_a_rejected_disc_is_recorded_and_alerts_the_on_call_officer(
     assert not (staging / ".delivery" / "202605" / "r1.handover.json").exists()
     assert [e["event"] for e in AuditLog(staging).entries(MAY)][-1] == "rejected"
     assert AuditLog(staging).check() == []
+
+
+def test_a_rerun_after_the_notice_becomes_r2_with_its_own_notice_and_handover(
+    provision_dag, seeded, mail, handover_desk, tmp_path
+):
+    from sqlalchemy import text
+
+    assert run_may(provision_dag).state == "success"
+    with source.connect(seeded).begin() as conn:
+        conn.execute(text("UPDATE employers SET representative = representative || ' 様' WHERE employer_id % 3 = 0"))
+    assert run_may(provision_dag).state == "success"  # a rerun from the UI: the same rule as the CLI
+    staging = tmp_path / "staging"
+    assert (staging / ".revisions" / "202605" / "r1" / "MANIFEST.JSON").is_file()
+    assert (staging / "disc" / "202605-r2" / "SSW_202605.ISO").is_file()
+    first, second = mail.to(MHLW)
+    assert "第2版・訂正" in second["Subject"] and "第2版" not in first["Subject"]
+    body = second.get_body(("html",)).get_content()
+    assert "第1版からの変更" in body and sha256_file(staging / "disc" / "202605-r2" / "SSW_202605.ISO") in body
+    assert [seen["subject"][-4:] for seen in handover_desk.seen] == ["（r1）", "（r2）"]
+    events = [(e["event"], e["revision"]) for e in AuditLog(staging).entries(MAY)]
+    assert events[4:] == [("superseded", 1), ("ready", 2), ("built", 2), ("notified", 2), ("handed_over", 2)]
+    assert (staging / ".delivery" / "202605" / "r2.handover.json").is_file()
+    assert main(["audit", "--staging", str(staging), "--check"]) == 0

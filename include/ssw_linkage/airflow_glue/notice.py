@@ -8,6 +8,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from ssw_linkage import revisions
 from ssw_linkage.airflow_glue import alerts, runs, settings
 from ssw_linkage.audit import AuditLog, acting_as
 from ssw_linkage.business_calendar import GovernmentCalendar
@@ -31,8 +32,10 @@ def notify(month: str, disc: Mapping[str, Any], context: Mapping[str, Any]) -> d
         return result
     manifest = json.loads((staging.package(data_month) / MANIFEST).read_text(encoding="utf-8"))
     deadline = GovernmentCalendar.from_environment().deadline(data_month)
+    changes = revisions.read_summary(staging, data_month, revision)
+    mail = render_notice(manifest, dict(disc), revision, deadline, settings.pickup_details(), changes)
     try:
-        alerts.send(*render_notice(manifest, dict(disc), revision, deadline, settings.pickup_details()), to=recipients)
+        alerts.send(*mail, to=recipients)
     except Exception:
         delivery.release_notice(revision)  # so that the retry sends it
         raise
