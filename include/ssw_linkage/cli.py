@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
-from ssw_linkage import dictionary, errors, package, source, synthetic
+from ssw_linkage import dictionary, errors, package, retention, source, synthetic
 from ssw_linkage.audit import AuditLog
 from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
 from ssw_linkage.disc.build import build_disc
@@ -38,7 +38,7 @@ EXIT_CODES = """exit codes:
   1  missed: some data months have no published package
   2  usage: a wrong argument or option; nothing was done
   3  conflict: a different package is already published (rerun with --replace)
-  4  not ready: the data month is not over yet
+  4  not ready: the data month is not over yet; purge: not handed over, or still within its retention period
   5  source unavailable: the source database cannot be reached or holds no source schema
   6  staging: the staging directory is missing, not a directory or not writable
   7  integrity: counts do not reconcile, nothing was published; verify: the disc fails a check;
@@ -77,6 +77,12 @@ def _year(text: str) -> int:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise argparse.ArgumentTypeError(f"not a year from {FIRST_YEAR} to {LAST_YEAR}: {text!r}")
     return year
+
+
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days")
+    return int(text)
 
 
 def _positive(text: str) -> int:
@@ -300,6 +306,16 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _purge(args: argparse.Namespace) -> int:
+    _existing_staging(args.staging)
+    result = retention.purge(args.staging, args.month, args.retention_days)
+    print(
+        f"{args.month} r{result['revision']}: {result['files_removed']} files removed; manifest, cover sheet, "
+        "delivery records and audit log kept"
+    )
+    return 0
+
+
 def _runs(months: list[DataMonth]) -> list[list[DataMonth]]:
     """Split sorted months into runs of consecutive months."""
     runs: list[list[DataMonth]] = []
@@ -382,6 +398,17 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("--staging", type=Path, required=True, help="staging directory (must exist)")
     audit.add_argument("--check", action="store_true", help="verify the chain of SHA-256 digests and HEAD")
     audit.add_argument("--month", type=_month, help="print only this data month's events")
+
+    purge = command("purge", "delete a handed-over month's personal data once its retention period is over", _purge)
+    purge.epilog = "exit 0 when purged, 4 when the month was not handed over or its retention period is not over"
+    purge.add_argument("--month", type=_month, required=True, help="data month, YYYY-MM, handed over to MHLW")
+    purge.add_argument("--staging", type=Path, required=True, help="staging directory (must exist)")
+    purge.add_argument(
+        "--retention-days",
+        type=_days,
+        default=retention.DEFAULT_RETENTION_DAYS,
+        help=f"days kept after the handover (default: {retention.DEFAULT_RETENTION_DAYS})",
+    )
 
     deadline = command("deadline", "the delivery deadline of a data month, or a year's table", _deadline)
     deadline.add_argument("month", nargs="?", type=_month, help="data month, YYYY-MM")

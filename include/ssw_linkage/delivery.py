@@ -20,7 +20,7 @@ from ssw_linkage.errors import PackageConflict
 from ssw_linkage.months import DataMonth
 from ssw_linkage.staging import Staging, fsync_dir, sha256_file
 
-HANDOVER, REJECTED = "handover", "rejected"
+HANDOVER, REJECTED, PURGED = "handover", "rejected", "purged.json"
 
 
 class Delivery:
@@ -93,3 +93,14 @@ class Delivery:
     def delivered(self) -> bool:
         """Handed over (any revision): what the deadline sensors and the watchdog wait for."""
         return self.handover() is not None
+
+    # -- retention ----------------------------------------------------------------------------
+    def purged(self) -> dict[str, Any] | None:
+        """The purge record, or None if the month's data has not been purged."""
+        path = self.staging.root / ".delivery" / self.month.compact / PURGED
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    def mark_purged(self, record: dict[str, Any]) -> None:
+        data = (json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+        if not self._create(self._path(PURGED), data):
+            raise PackageConflict(f"{self.month} was already purged")

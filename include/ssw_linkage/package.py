@@ -229,6 +229,7 @@ def _publish_locked(
     encoding: str,
     replace: bool,
 ) -> dict:
+    _refuse_purged(staging, month)
     accounts = accounting.account(engine, month, {c.item: c.extracted for c in counts})
     counts = _carry_over(engine, month, build, held_before(staging, month), encoding, counts)
     reconcile(build, counts, encoding)
@@ -273,6 +274,13 @@ def _publish_locked(
     facts = {"manifest_sha256": sha256_file(final / MANIFEST), "totals": manifest["totals"], **changes}
     _audit(staging, "ready", month, revision, **facts)
     return manifest
+
+
+def _refuse_purged(staging: Staging, month: DataMonth) -> None:
+    """A month whose data was purged after its handover is never published again."""
+    purged = Delivery(staging.root, month).purged()
+    if purged:
+        raise PackageConflict(f"{month} was handed over and its data purged on {purged['purged_at']}; not rebuilt")
 
 
 def _notified(staging: Staging, month: DataMonth) -> bool:

@@ -326,6 +326,36 @@ class Staging:
     def alerts_dir(self) -> Path:
         return self._own(ALERTS)
 
+    # -- retention ----------------------------------------------------------------------------
+    KEPT_AFTER_PURGE = frozenset({MANIFEST, READY, "QUARANTINE.CSV", "CARRIED.CSV", "COVER.PDF"})
+
+    def month_directories(self, month: DataMonth) -> list[Path]:
+        """Every directory holding the month's data: its package, earlier revisions, superseded and damaged
+        copies, and its discs."""
+        found = [self.root / month.compact, *sorted((self.root / REVISIONS / month.compact).glob("r*"))]
+        for area, pattern in ((SUPERSEDED, f"{month.compact}-*"), (DAMAGED, f"{month.compact}-*")):
+            found += sorted((self.root / area).glob(pattern))
+        found += sorted((self.root / DISC).glob(f"{month.compact}*"))
+        return [d for d in found if d.is_dir() and not d.is_symlink()]
+
+    def purge(self, month: DataMonth) -> list[str]:
+        """Delete the month's personal data: every file in its directories but the manifest, READY, the lists
+        of held and carried-over rows (opaque ids) and the cover sheet, and its build leftovers. Returns the
+        paths removed, relative to the root."""
+        removed = []
+        for directory in self.month_directories(month):
+            for path in sorted(directory.iterdir()):
+                if path.name not in self.KEPT_AFTER_PURGE:
+                    _refuse_symlink(path)
+                    if path.is_dir():
+                        shutil.rmtree(path)
+                    else:
+                        path.unlink()
+                    removed.append(str(path.relative_to(self.root)))
+            fsync_dir(directory)
+        removed += [f"{BUILD}/{name}" for name in self.remove_dead_builds(month, grace_seconds=0)]
+        return removed
+
     # -- delivery records ---------------------------------------------------------------------
     def delivery_dir(self, month: DataMonth) -> Path:
         """``.delivery/YYYYMM/``: what happened to the month's package after it was built."""

@@ -16,6 +16,7 @@
 | `ssw_first_month` | Variable | first data month the watchdog checks (default 2026-01) |
 | `ssw_build_grace_hours` | Variable | a dead run's build directory is removed after this many idle hours (default 6) |
 | `ssw_held_alert_months` | Variable | the watchdog mails about rows held this many months or longer (default 2) |
+| `ssw_retention_days` | Variable | a month's personal data is purged this many days after its handover (default 90) |
 | `SSW_EXTRA_CLOSURES` | environment | extra government closure dates, ISO, comma-separated |
 """
 
@@ -31,6 +32,7 @@ from ssw_linkage import source
 from ssw_linkage.deadline_alerts import AlertPolicy
 from ssw_linkage.errors import UsageError
 from ssw_linkage.months import DataMonth
+from ssw_linkage.retention import DEFAULT_RETENTION_DAYS
 from ssw_linkage.staging import DEFAULT_BUILD_GRACE_SECONDS
 
 SOURCE_CONN_ID = "ssw_source"
@@ -97,3 +99,7 @@ def build_grace_seconds() -> float:
 
 def held_alert_months() -> int:
     return int(Variable.get("ssw_held_alert_months", default="2"))
+
+
+def retention_days() -> int:
+    return int(Variable.get("ssw_retention_days", default=str(DEFAULT_RETENTION_DAYS)))
