@@ -28,7 +28,7 @@ from airflow.sdk import Param, TriggerRule, dag, task
 from ssw_linkage.airflow_glue import alerts, dag_defaults, disc, notice, provision
 from ssw_linkage.airflow_glue.deadline_watch import DeadlineSensor
 from ssw_linkage.airflow_glue.handover import HandoverOperator
-from ssw_linkage.airflow_glue.runs import DATA_MONTH
+from ssw_linkage.airflow_glue.runs import DATA_MONTH, TRIAL
 from ssw_linkage.airflow_glue.timetable import MonthlyProvisionTimetable
 from ssw_linkage.deadline_alerts import Level
 from ssw_linkage.months import JST, DataMonth
@@ -54,7 +54,16 @@ from ssw_linkage.spec import ITEMS
             "Scheduled and backfill runs take the month of their data interval instead.",
         ),
         "replace": Param(
-            False, type="boolean", description="Supersede a different package already published for this month."
+            False,
+            type="boolean",
+            description="Supersede a different package already published for this month (only before its notice).",
+        ),
+        TRIAL: Param(
+            False,
+            type="boolean",
+            title="Trial run (初回試験)",
+            description="The whole path in the trial area (<ssw_staging_dir>/trial), every paper marked 試験; "
+            "never a month's delivery.",
         ),
     },
 )
@@ -64,8 +73,8 @@ def ssw_monthly_provision():
         return provision.resolve_month(context)
 
     @task(map_index_template="{{ 'item ' ~ task.op_kwargs['item_number'] }}", multiple_outputs=False)
-    def extract_item(month: str, item_number: int, run_id=None) -> dict[str, int]:
-        return provision.extract(month, item_number, run_id)
+    def extract_item(month: str, item_number: int, dag_run=None) -> dict[str, int]:
+        return provision.extract(month, item_number, dag_run)
 
     @task(multiple_outputs=False)
     def publish(month: str, counts: list[dict], dag_run=None, params=None) -> dict:

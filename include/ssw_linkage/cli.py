@@ -27,6 +27,7 @@ from ssw_linkage.disc.build import build_disc
 from ssw_linkage.disc.sender import Sender
 from ssw_linkage.disc.verify import verify_disc
 from ssw_linkage.months import JST, DataMonth
+from ssw_linkage.staging import Staging
 
 FIRST_YEAR, LAST_YEAR = 2019, 2100  # the agreement's first year; a bound the calendar is sure to handle
 BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports `yes | head`
@@ -117,7 +118,7 @@ def _run(args: argparse.Namespace) -> int:
     def progress(item: int, rows: int) -> None:
         print(f"  item {item}: {rows:,} rows …", file=sys.stderr)
 
-    manifest = package.run_month(engine, args.month, args.staging, args.encoding, args.replace, progress)
+    manifest = package.run_month(engine, args.month, args.staging, args.encoding, args.replace, progress, args.trial)
     print(f"data month {manifest['data_month']}  →  {args.staging / args.month.compact}")
     print(f"{'item':>4} {'extracted':>10} {'written':>10} {'quarantined':>12}  file")
     for row in manifest["items"]:
@@ -359,11 +360,13 @@ def parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--no-disc", action="store_true", help="publish the package only; build no disc image")
     _disc_options(run)
+    _trial_option(run)
 
     disc = command("disc", "(re)build the disc image and cover sheet of a published data month", _disc)
     disc.add_argument("--month", type=_month, required=True, help="data month, YYYY-MM, with a ready package")
     disc.add_argument("--staging", type=Path, required=True, help="staging directory (must exist)")
     _disc_options(disc)
+    _trial_option(disc)
 
     verify = command("verify", "check a disc, a folder or an image file (for the receiver: MHLW, JPS)", _verify)
     verify.epilog = (
@@ -398,6 +401,7 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("--staging", type=Path, required=True, help="staging directory (must exist)")
     audit.add_argument("--check", action="store_true", help="verify the chain of SHA-256 digests and HEAD")
     audit.add_argument("--month", type=_month, help="print only this data month's events")
+    _trial_option(audit)
 
     purge = command("purge", "delete a handed-over month's personal data once its retention period is over", _purge)
     purge.epilog = "exit 0 when purged, 4 when the month was not handed over or its retention period is not over"
@@ -409,6 +413,7 @@ def parser() -> argparse.ArgumentParser:
         default=retention.DEFAULT_RETENTION_DAYS,
         help=f"days kept after the handover (default: {retention.DEFAULT_RETENTION_DAYS})",
     )
+    _trial_option(purge)
 
     deadline = command("deadline", "the delivery deadline of a data month, or a year's table", _deadline)
     deadline.add_argument("month", nargs="?", type=_month, help="data month, YYYY-MM")
@@ -426,6 +431,14 @@ def _disc_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--contact", help=f"contact on the cover sheet (default: {CONTACT_ENV}, else a placeholder)")
 
 
+def _trial_option(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "--trial",
+        action="store_true",
+        help="the trial run (初回試験): work in STAGING/trial, apart from the real months; papers marked 試験",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; a failure is one line on stderr and the exit code of its class."""
     args = None
@@ -435,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
             level=logging.INFO if args.verbose else logging.WARNING,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
+        if getattr(args, "trial", False):
+            args.staging = Staging(args.staging).trial().root
         code = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
         return code

@@ -228,6 +228,7 @@ def _publish_locked(
     counts: list[ItemCounts],
     encoding: str,
     replace: bool,
+    trial: bool = False,
 ) -> dict:
     _refuse_purged(staging, month)
     accounts = accounting.account(engine, month, {c.item: c.extracted for c in counts})
@@ -235,6 +236,8 @@ def _publish_locked(
     reconcile(build, counts, encoding)
     _merge_quarantine(build, encoding)
     manifest = {**_manifest(build, month, counts, encoding), "accounting": accounts}
+    if trial:
+        manifest["trial"] = True  # 試験: the first delivery's trial run, never a month's delivery
     manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     with private_file(build / MANIFEST) as f:
         f.write(manifest_bytes)
@@ -310,13 +313,15 @@ def publish(
     counts: list[ItemCounts],
     encoding: str,
     replace: bool = False,
+    trial: bool = False,
 ) -> dict:
-    """Carry over held rows, reconcile, write the manifest and publish ``build`` as the month's package."""
+    """Carry over held rows, reconcile, write the manifest and publish ``build`` as the month's package
+    (marked ``"trial": true`` in its manifest for a trial run, published in the trial area)."""
     month.require_over()
     staging = Staging(staging_root).prepare()
     with staging.month_lock(month), staging.publish_lock(), staging.working_in(build):
         try:
-            return _publish_locked(engine, staging, build, month, counts, encoding, replace)
+            return _publish_locked(engine, staging, build, month, counts, encoding, replace, trial)
         finally:
             staging.discard_build(build)
 
@@ -328,6 +333,7 @@ def run_month(
     encoding: str = "cp932",
     replace: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    trial: bool = False,
 ) -> dict:
     """Extract all eight items for a month and publish the package (the CLI's path)."""
     codec(encoding)
@@ -344,7 +350,7 @@ def run_month(
                         pool.map(lambda item: extract_item(engine, item, month, build, encoding, progress), ITEMS)
                     )
                 with staging.publish_lock():
-                    return _publish_locked(engine, staging, build, month, counts, encoding, replace)
+                    return _publish_locked(engine, staging, build, month, counts, encoding, replace, trial)
             finally:
                 staging.discard_build(build)
 

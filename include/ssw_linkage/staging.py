@@ -13,6 +13,7 @@
       .audit/                   the audit log (AUDIT.JSONL, HEAD; ssw_linkage.audit)
       .delivery/YYYYMM/         the month's notices, handover or rejection records, purge (ssw_linkage.delivery)
       .locks/                   flock files: one per month, one for publishing, one for the audit log
+      trial/                    the trial run's (初回試験) own staging area, laid out the same; no real month sees it
 
 Everything we create is 0700/0600 whatever the umask; a symlink anywhere inside staging is
 refused, never followed. Locks are ``flock`` locks, so a killed process never leaves one behind.
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 READY = "READY"
 MANIFEST = "MANIFEST.JSON"
 BUILD, SUPERSEDED, DAMAGED, ALERTS, LOCKS = ".build", ".superseded", ".damaged", ".alerts", ".locks"
-AUDIT, REVISIONS, DELIVERY = ".audit", ".revisions", ".delivery"
+AUDIT, REVISIONS, DELIVERY, TRIAL = ".audit", ".revisions", ".delivery", "trial"
 DISC = "disc"
 CLI_RUN_PREFIX = "cli-"  # a CLI run holds its build's lock for its whole life
 DEFAULT_BUILD_GRACE_SECONDS = 6 * 3600
@@ -152,6 +153,10 @@ class Staging:
         if not os.access(self.root, os.W_OK | os.X_OK):
             raise StagingError(f"staging {self.root} is not writable by this user: {hint}")
         return self
+
+    def trial(self) -> Staging:
+        """The trial area ``<staging>/trial/``: a staging directory of its own, apart from the real months."""
+        return Staging(self.root / TRIAL)
 
     def _own(self, name: str) -> Path:
         return _private_dir(self.root / name)

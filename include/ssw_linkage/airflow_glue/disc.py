@@ -46,5 +46,5 @@ def build(month: str, run: Any) -> dict:
     from ssw_linkage.disc.build import build_disc  # fpdf takes ~0.5 s to import: not at every DAG parse
 
     with acting_as(runs.actor(run)):
-        disc = build_disc(settings.staging_dir(), DataMonth.parse(month), sender(), password())
+        disc = build_disc(settings.staging_for(run), DataMonth.parse(month), sender(), password())
     return disc.summary()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from airflow.providers.standard.operators.hitl import HITLOperator
@@ -97,7 +98,7 @@ class HandoverOperator(HITLOperator):
         """Ask, unless the noticed revision was already handed over (a rerun of a delivered month)."""
         notice = context["ti"].xcom_pull(task_ids=NOTICE_TASK)
         month, revision = DataMonth.parse(notice["data_month"]), notice["revision"]
-        if Delivery(settings.staging_dir(), month).handed_over(revision):
+        if Delivery(settings.staging_for(context["dag_run"]), month).handed_over(revision):
             log.info("%s r%d was already handed over; nothing to ask", month, revision)
             return {"data_month": str(month), "revision": revision, "outcome": HANDOVER, "asked": False}
         return super().execute(context)
@@ -105,10 +106,10 @@ class HandoverOperator(HITLOperator):
     def execute_complete(self, context: Mapping[str, Any], event: dict[str, Any]) -> dict[str, Any]:
         answer = super().execute_complete(context, event)
         notice = context["ti"].xcom_pull(task_ids=NOTICE_TASK)
-        return record(notice, answer)
+        return record(settings.staging_for(context["dag_run"]), notice, answer)
 
 
-def record(notice: Mapping[str, Any], answer: Mapping[str, Any]) -> dict[str, Any]:
+def record(root: Path, notice: Mapping[str, Any], answer: Mapping[str, Any]) -> dict[str, Any]:
     """Keep the officer's answer for the noticed revision and audit it; returns it without names."""
     month, revision = DataMonth.parse(notice["data_month"]), notice["revision"]
     form, officer = dict(answer["params_input"]), (answer.get("responded_by_user") or {}).get("name", "unknown")
@@ -128,7 +129,6 @@ def record(notice: Mapping[str, Any], answer: Mapping[str, Any]) -> dict[str, An
         "recorded_by": officer,
         "recorded_at": responded_at if isinstance(responded_at, str) else responded_at.isoformat(),
     }
-    root = settings.staging_dir()
     digest = Delivery(root, month).record(kept["outcome"], revision, kept)
     facts = {
         "image_sha256": notice["image_sha256"],

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 def notify(month: str, disc: Mapping[str, Any], context: Mapping[str, Any]) -> dict[str, Any]:
     """Mail the notice of the month's current revision unless it was mailed; returns what was done."""
-    data_month, root = DataMonth.parse(month), settings.staging_dir()
+    data_month, root = DataMonth.parse(month), settings.staging_for(context["dag_run"])
     staging = Staging(root)
     revision, recipients = staging.revision(data_month), settings.mhlw_recipients()
     result = {"data_month": month, "revision": revision, "image_sha256": disc["sha256"], "mailed": False}
@@ -33,7 +33,8 @@ def notify(month: str, disc: Mapping[str, Any], context: Mapping[str, Any]) -> d
     manifest = json.loads((staging.package(data_month) / MANIFEST).read_text(encoding="utf-8"))
     deadline = GovernmentCalendar.from_environment().deadline(data_month)
     changes = revisions.read_summary(staging, data_month, revision)
-    mail = render_notice(manifest, dict(disc), revision, deadline, settings.pickup_details(), changes)
+    pickup, trial = settings.pickup_details(), manifest.get("trial", False)
+    mail = render_notice(manifest, dict(disc), revision, deadline, pickup, changes, trial)
     try:
         alerts.send(*mail, to=recipients)
     except Exception:

@@ -17,15 +17,16 @@ from ssw_linkage.staging import Staging
 def resolve_month(context: Mapping[str, Any]) -> str:
     """The run's data month (refused at once, without retries, if it has none or it is not over)."""
     month = runs.month_of(context)
-    Staging(settings.staging_dir()).prepare().remove_dead_builds(month, settings.build_grace_seconds())
+    staging = Staging(settings.staging_for(context["dag_run"])).prepare()
+    staging.remove_dead_builds(month, settings.build_grace_seconds())
     return str(month)
 
 
-def extract(month: str, item_number: int, run_id: str) -> dict[str, int]:
+def extract(month: str, item_number: int, run: Any) -> dict[str, int]:
     """Extract, validate and write one item into the run's build directory; returns counts only."""
     data_month = DataMonth.parse(month)
-    staging = Staging(settings.staging_dir()).prepare()
-    build = staging.build(data_month, run_id)
+    staging = Staging(settings.staging_for(run)).prepare()
+    build = staging.build(data_month, run.run_id)
     with staging.working_in(build):
         counts = package.extract_item(
             settings.source_engine(), item(item_number), data_month, build, settings.encoding()
@@ -36,17 +37,18 @@ def extract(month: str, item_number: int, run_id: str) -> dict[str, int]:
 def publish(month: str, counts: list[dict], run: Any, replace: bool = False) -> dict[str, Any]:
     """Carry over held rows, reconcile the run's items and publish the package; returns the totals.
     The audit log names ``run`` (and who triggered it) as the actor."""
-    data_month = DataMonth.parse(month)
-    build = Staging(settings.staging_dir()).prepare().build(data_month, run.run_id)
+    data_month, root = DataMonth.parse(month), settings.staging_for(run)
+    build = Staging(root).prepare().build(data_month, run.run_id)
     with acting_as(runs.actor(run)):
         manifest = package.publish(
             settings.source_engine(),
             build,
-            settings.staging_dir(),
+            root,
             data_month,
             [package.ItemCounts(**c) for c in counts],
             settings.encoding(),
             replace,
+            runs.is_trial(run),
         )
     return {"data_month": month, **manifest["totals"]}
 
@@ -60,6 +62,8 @@ def outcome(context: Mapping[str, Any]) -> dict[str, Any]:
     alerts.report_outcome(context, scope, month)
     if month is None:  # nothing failed, yet no month: only if someone marked resolve_month a success
         return {"data_month": None}
+    if runs.is_trial(run):  # a trial is no month's delivery: the real month's mails are not its to send
+        return {"data_month": str(month), "trial": True}
     link = runs.run_link(run.dag_id, run.run_id)
     return {
         "data_month": str(month),

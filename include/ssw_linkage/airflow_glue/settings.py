@@ -24,16 +24,18 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
+from typing import Any
 
 from airflow.sdk import BaseHook, Variable
 from sqlalchemy import Engine
 
 from ssw_linkage import source
+from ssw_linkage.airflow_glue import runs
 from ssw_linkage.deadline_alerts import AlertPolicy
 from ssw_linkage.errors import UsageError
 from ssw_linkage.months import DataMonth
 from ssw_linkage.retention import DEFAULT_RETENTION_DAYS
-from ssw_linkage.staging import DEFAULT_BUILD_GRACE_SECONDS
+from ssw_linkage.staging import DEFAULT_BUILD_GRACE_SECONDS, Staging
 
 SOURCE_CONN_ID = "ssw_source"
 SMTP_CONN_ID = "smtp_default"
@@ -48,8 +50,15 @@ def source_engine() -> Engine:
     return source.connect(hook.get_uri())
 
 
-def staging_dir() -> Path:
-    return Path(Variable.get("ssw_staging_dir"))
+def staging_dir(trial: bool = False) -> Path:
+    """The staging directory, or its trial area ``<ssw_staging_dir>/trial`` for a trial run."""
+    root = Staging(Path(Variable.get("ssw_staging_dir")))
+    return root.trial().root if trial else root.root
+
+
+def staging_for(run: Any) -> Path:
+    """The staging directory a task of ``run`` works in: the trial area for a trial run."""
+    return staging_dir(runs.is_trial(run))
 
 
 def encoding() -> str:

@@ -93,9 +93,11 @@ def _data_files(package: Path, manifest: dict) -> list[DiscFile]:
     return [DiscFile(name, *digests[name]) for name in DATA_FILES]
 
 
-def edition(revision: int) -> str:
-    """How the cover sheet names a revision: nothing for the first, ``第2版（r2・訂正）`` for the second."""
-    return "" if revision == 1 else f"第{revision}版（r{revision}・訂正）"
+def edition(revision: int, trial: bool = False) -> str:
+    """How the cover sheet names a revision: nothing for the first, ``第2版（r2・訂正）`` for the second;
+    ``試験`` first for a trial run's (初回試験)."""
+    text = "" if revision == 1 else f"第{revision}版（r{revision}・訂正）"
+    return "・".join(part for part in ("試験" if trial else "", text) if part)
 
 
 def build_disc(staging_root: Path, month: DataMonth, sender: Sender | None = None, password: str | None = None) -> Disc:
@@ -108,7 +110,8 @@ def build_disc(staging_root: Path, month: DataMonth, sender: Sender | None = Non
         build = staging.build(month, f"{CLI_RUN_PREFIX}disc-{os.getpid()}")
         with staging.working_in(build):
             try:
-                _build(package, build, month, sender or Sender(), password, edition(revision))
+                trial = json.loads((package / MANIFEST).read_text(encoding="utf-8")).get("trial", False)
+                _build(package, build, month, sender or Sender(), password, edition(revision, trial))
                 final = staging.install_disc(build, month, revision)
             finally:
                 shutil.rmtree(build, ignore_errors=True)
