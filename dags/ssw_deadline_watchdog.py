@@ -9,15 +9,16 @@ scheduler down, backfill forgotten).
 
 It also removes the build directories of dead runs (they hold personal data) once idle for
 `ssw_build_grace_hours`, and mails once per package if the newest package still holds rows
-quarantined for `ssw_held_alert_months` or longer (counts only). The last task, `outcome`, mails
-once if any check failed.
+quarantined for `ssw_held_alert_months` or longer (counts only), and purges the personal data of every
+month handed over `ssw_retention_days` ago or more (CSV files, images, build leftovers; the manifest,
+cover sheet and audit log stay). The last task, `outcome`, mails once if any check failed.
 """
 
 from __future__ import annotations
 
 from airflow.sdk import CronTriggerTimetable, TriggerRule, dag, task
 
-from ssw_linkage.airflow_glue import alerts, dag_defaults, deadline_watch
+from ssw_linkage.airflow_glue import alerts, dag_defaults, deadline_watch, retention
 
 
 @dag(
@@ -42,6 +43,10 @@ def ssw_deadline_watchdog():
     def check_held_rows() -> dict:
         return deadline_watch.check_held_rows(dag_defaults.PROVISION_DAG_ID)
 
+    @task(multiple_outputs=False)
+    def purge_expired(**context) -> dict:
+        return retention.purge_expired(context)
+
     @task(
         task_id=dag_defaults.OUTCOME_TASK,
         trigger_rule=TriggerRule.ALL_DONE,
@@ -50,7 +55,7 @@ def ssw_deadline_watchdog():
     def outcome(**context) -> None:
         deadline_watch.watchdog_outcome(context)
 
-    [check_deadlines(), remove_dead_builds(), check_held_rows()] >> outcome()
+    [check_deadlines(), remove_dead_builds(), check_held_rows(), purge_expired()] >> outcome()
 
 
 dag = ssw_deadline_watchdog()

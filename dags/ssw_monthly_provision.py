@@ -25,9 +25,10 @@ from datetime import datetime
 
 from airflow.sdk import Param, TriggerRule, dag, task
 
-from ssw_linkage.airflow_glue import alerts, dag_defaults, disc, provision
+from ssw_linkage.airflow_glue import alerts, dag_defaults, disc, notice, provision
 from ssw_linkage.airflow_glue.deadline_watch import DeadlineSensor
-from ssw_linkage.airflow_glue.runs import DATA_MONTH
+from ssw_linkage.airflow_glue.handover import HandoverOperator
+from ssw_linkage.airflow_glue.runs import DATA_MONTH, TRIAL
 from ssw_linkage.airflow_glue.timetable import MonthlyProvisionTimetable
 from ssw_linkage.deadline_alerts import Level
 from ssw_linkage.months import JST, DataMonth
@@ -53,7 +54,16 @@ from ssw_linkage.spec import ITEMS
             "Scheduled and backfill runs take the month of their data interval instead.",
         ),
         "replace": Param(
-            False, type="boolean", description="Supersede a different package already published for this month."
+            False,
+            type="boolean",
+            description="Supersede a different package already published for this month (only before its notice).",
+        ),
+        TRIAL: Param(
+            False,
+            type="boolean",
+            title="Trial run (初回試験)",
+            description="The whole path in the trial area (<ssw_staging_dir>/trial), every paper marked 試験; "
+            "never a month's delivery.",
         ),
     },
 )
@@ -63,17 +73,21 @@ def ssw_monthly_provision():
         return provision.resolve_month(context)
 
     @task(map_index_template="{{ 'item ' ~ task.op_kwargs['item_number'] }}", multiple_outputs=False)
-    def extract_item(month: str, item_number: int, run_id=None) -> dict[str, int]:
-        return provision.extract(month, item_number, run_id)
+    def extract_item(month: str, item_number: int, dag_run=None) -> dict[str, int]:
+        return provision.extract(month, item_number, dag_run)
 
     @task(multiple_outputs=False)
-    def publish(month: str, counts: list[dict], run_id=None, params=None) -> dict:
+    def publish(month: str, counts: list[dict], dag_run=None, params=None) -> dict:
         # counts[:] fetches every mapped result in one request (iterating probes past the end)
-        return provision.publish(month, counts[:], run_id, replace=params["replace"])
+        return provision.publish(month, counts[:], dag_run, replace=params["replace"])
 
     @task(multiple_outputs=False)
-    def build_disc(month: str) -> dict:
-        return disc.build(month)
+    def build_disc(month: str, dag_run=None) -> dict:
+        return disc.build(month, dag_run)
+
+    @task(multiple_outputs=False)
+    def notify_mhlw(month: str, built: dict, **context) -> dict:
+        return notice.notify(month, built, context)
 
     @task(
         task_id=dag_defaults.OUTCOME_TASK,
@@ -88,7 +102,10 @@ def ssw_monthly_provision():
     counts = extract_item.partial(month=month).expand(item_number=[i.number for i in ITEMS])
     published, built = publish(month, counts), build_disc(month)
     published >> built
-    [month, counts, published, built] >> outcome()
+    notified = notify_mhlw(month, built)
+    handed_over = HandoverOperator(task_id="handover")
+    notified >> handed_over
+    [month, counts, published, built, notified, handed_over] >> outcome()
 
     for level in Level:
         month >> DeadlineSensor(

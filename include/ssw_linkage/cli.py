@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import logging
 import os
 import sys
@@ -20,7 +21,8 @@ from datetime import date, datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
-from ssw_linkage import dictionary, errors, package, source, synthetic
+from ssw_linkage import dictionary, errors, package, retention, source, synthetic
+from ssw_linkage.audit import AuditLog
 from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
 from ssw_linkage.disc.build import build_disc
 from ssw_linkage.disc.sender import Sender
@@ -30,6 +32,7 @@ from ssw_linkage.notices import senders
 from ssw_linkage.notices.batch import check_day, publish_day
 from ssw_linkage.notices.enrolment import DEFAULT_PERIOD_DAYS
 from ssw_linkage.reference import bureaus
+from ssw_linkage.staging import Staging
 
 FIRST_YEAR, LAST_YEAR = 2019, 2100  # the agreement's first year; a bound the calendar is sure to handle
 BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports `yes | head`
@@ -41,10 +44,11 @@ EXIT_CODES = """exit codes:
   1  missed: some data months have no published package
   2  usage: a wrong argument or option; nothing was done
   3  conflict: a different package is already published (rerun with --replace)
-  4  not ready: the data month is not over yet
+  4  not ready: the data month is not over yet; purge: not handed over, or still within its retention period
   5  source unavailable: the source database cannot be reached or holds no source schema
   6  staging: the staging directory is missing, not a directory or not writable
-  7  integrity: counts do not reconcile, nothing was published; verify: the disc fails a check
+  7  integrity: counts do not reconcile, nothing was published; verify: the disc fails a check;
+     audit --check: the audit log was edited or cut
 141  the reader of the output went away (e.g. | head)
 Errors are one line on stderr; add --verbose for the traceback."""
 
@@ -129,7 +133,7 @@ def _run(args: argparse.Namespace) -> int:
     def progress(item: int, rows: int) -> None:
         print(f"  item {item}: {rows:,} rows …", file=sys.stderr)
 
-    manifest = package.run_month(engine, args.month, args.staging, args.encoding, args.replace, progress)
+    manifest = package.run_month(engine, args.month, args.staging, args.encoding, args.replace, progress, args.trial)
     print(f"data month {manifest['data_month']}  →  {args.staging / args.month.compact}")
     print(f"{'item':>4} {'extracted':>10} {'written':>10} {'quarantined':>12}  file")
     for row in manifest["items"]:
@@ -315,6 +319,35 @@ BACKFILL_HELP = """
   ssw-linkage run --month {month} --source SOURCE_URL --staging {staging}"""
 
 
+def _audit(args: argparse.Namespace) -> int:
+    _existing_staging(args.staging)
+    log = AuditLog(args.staging)
+    if not args.check:
+        for entry in log.entries(args.month):
+            facts = {k: v for k, v in entry.items() if k not in ("seq", "time", "event", "month", "revision", "actor")}
+            revision = f"r{entry['revision']}" if entry["revision"] else "-"
+            print(
+                f"{entry['seq']:>4} {entry['time']} {entry['month']} {revision:<3} {entry['event']:<11} "
+                f"{entry['actor']}  {json.dumps(facts, ensure_ascii=False, sort_keys=True)}"
+            )
+        return 0
+    problems = log.check()
+    if problems:
+        raise errors.IntegrityError(f"audit log {log.path} is not whole: {'; '.join(problems)}")
+    print(f"audit log {log.path}: {len(log.entries())} entries, chain and HEAD intact")
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    _existing_staging(args.staging)
+    result = retention.purge(args.staging, args.month, args.retention_days)
+    print(
+        f"{args.month} r{result['revision']}: {result['files_removed']} files removed; manifest, cover sheet, "
+        "delivery records and audit log kept"
+    )
+    return 0
+
+
 def _runs(months: list[DataMonth]) -> list[list[DataMonth]]:
     """Split sorted months into runs of consecutive months."""
     runs: list[list[DataMonth]] = []
@@ -358,11 +391,13 @@ def parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--no-disc", action="store_true", help="publish the package only; build no disc image")
     _disc_options(run)
+    _trial_option(run)
 
     disc = command("disc", "(re)build the disc image and cover sheet of a published data month", _disc)
     disc.add_argument("--month", type=_month, required=True, help="data month, YYYY-MM, with a ready package")
     disc.add_argument("--staging", type=Path, required=True, help="staging directory (must exist)")
     _disc_options(disc)
+    _trial_option(disc)
 
     verify = command("verify", "check a disc, a folder or an image file (for the receiver: MHLW, JPS)", _verify)
     verify.epilog = (
@@ -409,6 +444,25 @@ def parser() -> argparse.ArgumentParser:
     missed.add_argument("--from", dest="first", type=_month, required=True, help="first data month to check")
     missed.add_argument("--to", type=_month, help="last data month to check (default: last month)")
 
+    audit = command("audit", "print the audit log of a staging directory, or check that it is whole", _audit)
+    audit.epilog = "with --check: exit 0 when every line follows the one before it and HEAD names the last, else 7"
+    audit.add_argument("--staging", type=Path, required=True, help="staging directory (must exist)")
+    audit.add_argument("--check", action="store_true", help="verify the chain of SHA-256 digests and HEAD")
+    audit.add_argument("--month", type=_month, help="print only this data month's events")
+    _trial_option(audit)
+
+    purge = command("purge", "delete a handed-over month's personal data once its retention period is over", _purge)
+    purge.epilog = "exit 0 when purged, 4 when the month was not handed over or its retention period is not over"
+    purge.add_argument("--month", type=_month, required=True, help="data month, YYYY-MM, handed over to MHLW")
+    purge.add_argument("--staging", type=Path, required=True, help="staging directory (must exist)")
+    purge.add_argument(
+        "--retention-days",
+        type=_days,
+        default=retention.DEFAULT_RETENTION_DAYS,
+        help=f"days kept after the handover (default: {retention.DEFAULT_RETENTION_DAYS})",
+    )
+    _trial_option(purge)
+
     deadline = command("deadline", "the delivery deadline of a data month, or a year's table", _deadline)
     deadline.add_argument("month", nargs="?", type=_month, help="data month, YYYY-MM")
     deadline.add_argument("--year", type=_year, help="print every data month of this year instead")
@@ -425,6 +479,14 @@ def _disc_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument("--contact", help=f"contact on the cover sheet (default: {CONTACT_ENV}, else a placeholder)")
 
 
+def _trial_option(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "--trial",
+        action="store_true",
+        help="the trial run (初回試験): work in STAGING/trial, apart from the real months; papers marked 試験",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; a failure is one line on stderr and the exit code of its class."""
     args = None
@@ -434,6 +496,8 @@ def main(argv: list[str] | None = None) -> int:
             level=logging.INFO if args.verbose else logging.WARNING,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
+        if getattr(args, "trial", False):
+            args.staging = Staging(args.staging).trial().root
         code = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
         return code

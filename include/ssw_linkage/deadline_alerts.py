@@ -1,8 +1,10 @@
 """Deadline alerts: when to warn, what the mail says (Japanese, no personal data), and a ledger so
 each month and level is mailed once, whoever notices first (the in-run sensors or the watchdog).
 
-Levels, for a package not yet READY:
+A month is delivered once a revision of it has been handed over to MHLW (``ssw_linkage.delivery``).
+Levels, for a month not yet delivered:
 - ``risk``:  N business days before the deadline (default 3), at a set JST time (default 09:00);
+- ``uncollected``: the package is READY but not collected, 2 business days before the deadline, at the risk time;
 - ``final``: on the deadline day, in the morning (default 08:30 JST);
 - ``late``:  once the deadline day is over.
 """
@@ -16,12 +18,14 @@ from enum import Enum
 from pathlib import Path
 
 from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
+from ssw_linkage.delivery import Delivery
 from ssw_linkage.months import JST, DataMonth
 from ssw_linkage.staging import Staging
 
 
 class Level(Enum):
     RISK = "risk"
+    UNCOLLECTED = "uncollected"
     FINAL = "final"
     LATE = "late"
 
@@ -33,6 +37,7 @@ class Level(Enum):
 @dataclass(frozen=True)
 class AlertPolicy:
     risk_business_days: int = 3
+    uncollected_business_days: int = 2
     risk_time: time = time(9, 0)
     final_time: time = time(8, 30)
 
@@ -63,11 +68,16 @@ class DeadlineFacts:
 
 def facts(month: DataMonth, now: datetime, calendar: GovernmentCalendar, policy: AlertPolicy) -> DeadlineFacts:
     deadline = calendar.deadline(month)
-    risk_day = deadline
-    for _ in range(policy.risk_business_days):
-        risk_day = calendar.previous_business_day(risk_day)
+
+    def before(days: int) -> date:
+        day = deadline
+        for _ in range(days):
+            day = calendar.previous_business_day(day)
+        return day
+
     times = {
-        Level.RISK: datetime.combine(risk_day, policy.risk_time, tzinfo=JST),
+        Level.RISK: datetime.combine(before(policy.risk_business_days), policy.risk_time, tzinfo=JST),
+        Level.UNCOLLECTED: datetime.combine(before(policy.uncollected_business_days), policy.risk_time, tzinfo=JST),
         Level.FINAL: datetime.combine(deadline, policy.final_time, tzinfo=JST),
         Level.LATE: datetime.combine(deadline + timedelta(days=1), time(0), tzinfo=JST),
     }
@@ -75,20 +85,29 @@ def facts(month: DataMonth, now: datetime, calendar: GovernmentCalendar, policy:
     return DeadlineFacts(month, deadline, times, calendar.business_days_between(today, deadline), today)
 
 
-def due_level(f: DeadlineFacts, now: datetime) -> Level | None:
-    """The highest level whose time has come (None before the risk time)."""
-    due = [level for level, at in f.alert_times.items() if now >= at]
+def due_level(f: DeadlineFacts, now: datetime, ready: bool = False) -> Level | None:
+    """The highest level whose time has come (None before the risk time); ``uncollected`` only for a READY package."""
+    due = [level for level, at in f.alert_times.items() if now >= at and (ready or level is not Level.UNCOLLECTED)]
     return due[-1] if due else None
 
 
 READY_JA = "作成済み（READY）"
-LEVEL_JA = {"risk": "期限接近", "final": "期限当日", "late": "期限超過"}
+UNCOLLECTED_JA = "作成済み（READY）・未受領（受け渡しが記録されていません）"
+DELIVERED_JA = "受け渡し済み"
+LEVEL_JA = {"risk": "期限接近", "uncollected": "未受領", "final": "期限当日", "late": "期限超過"}
+
+
+def delivered(staging: Path, month: DataMonth) -> bool:
+    """Whether a revision of the month has been handed over: what the sensors and the watchdog wait for."""
+    return Delivery(staging, month).delivered()
 
 
 def package_state(staging: Path, month: DataMonth) -> str:
     """The package's state in Japanese, as seen from the staging directory alone (the watchdog's view)."""
+    if delivered(staging, month):
+        return DELIVERED_JA
     if Staging(staging).is_ready(month):
-        return READY_JA
+        return UNCOLLECTED_JA
     if Staging(staging).has_build(month):
         return "作成中または失敗（未完成の作業ディレクトリあり）"
     return "未作成（この対象月の実行が作成されていないか、まだ何も書いていません）"
@@ -96,11 +115,13 @@ def package_state(staging: Path, month: DataMonth) -> str:
 
 _SUBJECTS = {
     Level.RISK: "【特定技能情報連携】提出期限が近づいています：{month}分（期限 {deadline}、残り{left}業務日）",
+    Level.UNCOLLECTED: "【特定技能情報連携】未受領：{month}分は作成済みですが受け渡されていません（期限 {deadline}）",
     Level.FINAL: "【特定技能情報連携・至急】本日が提出期限です：{month}分（期限 {deadline}）",
     Level.LATE: "【特定技能情報連携・期限超過】{month}分の提出期限（{deadline}）を過ぎています",
 }
 _ACTIONS = {
     Level.RISK: "当該対象月の実行状況を確認し、失敗していれば原因を解消して再実行してください。",
+    Level.UNCOLLECTED: "厚生労働省と受け取りの日時を確認し、受け渡したら Airflow の handover で記録してください。",
     Level.FINAL: "本日中にパッケージを作成し、厚生労働省へ準備完了の連絡ができるよう対応してください。",
     Level.LATE: "至急パッケージを作成し、厚生労働省年金局へ遅延の旨と準備完了の見込みを連絡してください。",
 }
@@ -122,27 +143,27 @@ def render(level: Level, f: DeadlineFacts, state: str, link: str) -> tuple[str, 
 未実行の対象月は <code>ssw-linkage missed</code> で確認し、バックフィルしてください。</p>
 <p><a href="{link}">実行状況（Airflow）</a></p>
 <p>このメールには個人情報を含めていません。同じ対象月・同じ段階の通知は一度だけ送信されます。
-パッケージが作成されたら、改めてお知らせします。</p>"""
+受け渡しが記録されたら、改めてお知らせします。</p>"""
     return subject, body
 
 
-def render_ready(f: DeadlineFacts, alerted: list[Level], link: str) -> tuple[str, str]:
-    """The all-clear after a deadline alert: the package is READY now (``f`` computed at this moment)."""
+def render_delivered(f: DeadlineFacts, alerted: list[Level], link: str) -> tuple[str, str]:
+    """The all-clear after a deadline alert: the month has been handed over (``f`` computed at this moment)."""
     deadline = f"{f.deadline.isoformat()}（{weekday_ja(f.deadline)}）"
     late = f.days_overdue > 0
     when = f"提出期限から{f.days_overdue}日後" if late else "提出期限内"
-    subject = f"【特定技能情報連携】{f.month}分のパッケージが作成されました（{when}）"
+    subject = f"【特定技能情報連携】{f.month}分の受け渡しが記録されました（{when}）"
     action = (
-        "厚生労働省年金局へ準備完了を連絡し、CD-Rの受け渡しを手配してください。"
+        "厚生労働省年金局へ遅延の経緯を報告してください。"
         if late
-        else "先にお送りした提出期限の通知への対応は不要になりました。通常どおり受け渡しを手配してください。"
+        else "先にお送りした提出期限の通知への対応は不要になりました。"
     )
     sent = "、".join(LEVEL_JA[level.value] for level in alerted)
-    body = f"""<p>特定技能外国人に係る月次情報提供のパッケージが作成されました。</p>
+    body = f"""<p>特定技能外国人に係る月次情報提供の媒体の受け渡しが記録されました。</p>
 <table>
 <tr><th>対象月</th><td>{f.month}</td></tr>
 <tr><th>提出期限</th><td>{deadline}</td></tr>
-<tr><th>パッケージの状態</th><td>{READY_JA}（{when}）</td></tr>
+<tr><th>状態</th><td>{DELIVERED_JA}（{when}）</td></tr>
 <tr><th>先に送った通知</th><td>{sent}</td></tr>
 </table>
 <p>対応：{action}</p>
@@ -211,27 +232,29 @@ class AlertLedger:
         return sorted(p.name.removeprefix(f"{month.compact}-") for p in first.parent.glob(f"{first.name}*"))
 
 
-def sensor_action(level: Level, f: DeadlineFacts, now: datetime, ready: bool) -> tuple[str, datetime | None]:
+def sensor_action(
+    level: Level, f: DeadlineFacts, now: datetime, delivered: bool, ready: bool = False
+) -> tuple[str, datetime | None]:
     """What the in-run sensor for ``level`` does now: ``("quiet", None)``, ``("alert", None)`` or
-    ``("wait", until)``. A level overtaken by a later one stays quiet: only the latest due level mails."""
-    if ready:
+    ``("wait", until)``. A level overtaken by a later one stays quiet: only the latest due level mails;
+    ``uncollected`` mails only for a READY package."""
+    if delivered:
         return "quiet", None
-    due = due_level(f, now)
-    if due is None or due.rank < level.rank:
+    if now < f.alert_times[level]:
         return "wait", f.alert_times[level]
-    return ("alert", None) if due is level else ("quiet", None)
+    return ("alert", None) if due_level(f, now, ready) is level else ("quiet", None)
 
 
 def months_to_alert(
     staging: Path, first: DataMonth, last: DataMonth, now: datetime, calendar: GovernmentCalendar, policy: AlertPolicy
 ) -> list[tuple[Level, DeadlineFacts]]:
-    """The watchdog's view: every month from ``first`` to ``last`` not READY whose alert time has come."""
+    """The watchdog's view: every month from ``first`` to ``last`` not delivered whose alert time has come."""
     found = []
     for month in first.until(last):
-        if Staging(staging).is_ready(month):
+        if delivered(staging, month):
             continue
         f = facts(month, now, calendar, policy)
-        level = due_level(f, now)
+        level = due_level(f, now, Staging(staging).is_ready(month))
         if level is not None:
             found.append((level, f))
     return found

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from ssw_linkage import accounting, csv_format, source
+from ssw_linkage import accounting, csv_format, revisions, source
+from ssw_linkage.audit import AuditLog
 from ssw_linkage.carryover import (
     CARRIED,
     CARRIED_HEADER,
@@ -36,6 +37,7 @@ from ssw_linkage.carryover import (
 )
 from ssw_linkage.columnar import write_checked
 from ssw_linkage.csv_format import ENCODINGS, codec
+from ssw_linkage.delivery import Delivery
 from ssw_linkage.errors import IntegrityError, PackageConflict
 from ssw_linkage.months import DataMonth
 from ssw_linkage.package_checks import check_package, package_files, verify
@@ -210,12 +212,16 @@ def _publish_locked(
     counts: list[ItemCounts],
     encoding: str,
     replace: bool,
+    trial: bool = False,
 ) -> dict:
+    _refuse_purged(staging, month)
     accounts = accounting.account(engine, month, {c.item: c.extracted for c in counts})
     counts = _carry_over(engine, month, build, held_before(staging, month), encoding, counts)
     reconcile(build, counts, encoding)
     _merge_quarantine(build, encoding)
     manifest = {**_manifest(build, month, counts, encoding), "accounting": accounts}
+    if trial:
+        manifest["trial"] = True  # 試験: the first delivery's trial run, never a month's delivery
     manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     with private_file(build / MANIFEST) as f:
         f.write(manifest_bytes)
@@ -230,10 +236,13 @@ def _publish_locked(
             if not staging.is_ready(month):  # a publish interrupted before its last step
                 staging.mark_ready(month)
             log.info("package %s unchanged: every file verified against the published manifest", month)
+            _audit(staging, "verified", month, staging.revision(month), manifest_sha256=sha256_file(final / MANIFEST))
             return manifest
         if same or (damage and replace):
             kept = staging.set_aside(month, damaged=True)
             log.warning("package %s was damaged (%s); rebuilt, damaged copy kept as %s", month, damage, kept.name)
+        elif _notified(staging, month):
+            _keep_notified_revision(staging, month)
         elif not replace:
             raise PackageConflict(
                 f"a different package for {month} is already in staging ({final.name})"
@@ -241,11 +250,43 @@ def _publish_locked(
                 + "; rerun with --replace to supersede it (the old one is kept in .superseded/)"
             )
         else:
+            previous = sha256_file(final / MANIFEST)
             kept = staging.set_aside(month, damaged=False)
             log.warning("package %s superseded; previous copy kept as %s", month, kept.name)
+            _audit(staging, "superseded", month, staging.revision(month), manifest_sha256=previous, kept_as=kept.name)
     staging.install(build, month)
-    log.info("package %s published: %s", month, manifest["totals"])
+    revision = staging.revision(month)
+    changes = {"changes": revisions.write_diff(staging, month)} if revision > 1 else {}
+    log.info("package %s r%d published: %s", month, revision, manifest["totals"])
+    facts = {"manifest_sha256": sha256_file(final / MANIFEST), "totals": manifest["totals"], **changes}
+    _audit(staging, "ready", month, revision, **facts)
     return manifest
+
+
+def _refuse_purged(staging: Staging, month: DataMonth) -> None:
+    """A month whose data was purged after its handover is never published again."""
+    purged = Delivery(staging.root, month).purged()
+    if purged:
+        raise PackageConflict(f"{month} was handed over and its data purged on {purged['purged_at']}; not rebuilt")
+
+
+def _notified(staging: Staging, month: DataMonth) -> bool:
+    """Whether MHLW has been told the month's current package is ready (then it is never replaced)."""
+    return Delivery(staging.root, month).notified(staging.revision(month))
+
+
+def _keep_notified_revision(staging: Staging, month: DataMonth) -> None:
+    """Keep the notified package as its revision; the package being published becomes the next one."""
+    revision = staging.revision(month)
+    previous = sha256_file(staging.package(month) / MANIFEST)
+    kept = staging.keep_revision(month)
+    log.warning("package %s r%d was notified: kept as %s; the new results become r%d",
+                month, revision, kept, revision + 1)
+    _audit(staging, "superseded", month, revision, manifest_sha256=previous, kept_as=f"r{revision}")
+
+
+def _audit(staging: Staging, event: str, month: DataMonth, revision: int, **facts) -> None:
+    AuditLog(staging.root).append(event, month, revision, **facts)
 
 
 def publish(
@@ -256,13 +297,15 @@ def publish(
     counts: list[ItemCounts],
     encoding: str,
     replace: bool = False,
+    trial: bool = False,
 ) -> dict:
-    """Carry over held rows, reconcile, write the manifest and publish ``build`` as the month's package."""
+    """Carry over held rows, reconcile, write the manifest and publish ``build`` as the month's package
+    (marked ``"trial": true`` in its manifest for a trial run, published in the trial area)."""
     month.require_over()
     staging = Staging(staging_root).prepare()
     with staging.month_lock(month), staging.publish_lock(), staging.working_in(build):
         try:
-            return _publish_locked(engine, staging, build, month, counts, encoding, replace)
+            return _publish_locked(engine, staging, build, month, counts, encoding, replace, trial)
         finally:
             staging.discard_build(build)
 
@@ -274,6 +317,7 @@ def run_month(
     encoding: str = "cp932",
     replace: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    trial: bool = False,
 ) -> dict:
     """Extract all eight items for a month and publish the package (the CLI's path)."""
     codec(encoding)
@@ -291,7 +335,7 @@ def run_month(
                         pool.map(lambda item: extract_item(engine, item, month, build, encoding, progress), ITEMS)
                     )
                 with staging.publish_lock():
-                    return _publish_locked(engine, staging, build, month, counts, encoding, replace)
+                    return _publish_locked(engine, staging, build, month, counts, encoding, replace, trial)
             finally:
                 staging.discard_build(build)
 

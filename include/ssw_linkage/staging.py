@@ -5,9 +5,15 @@
       .build/YYYYMM-<run>/      a run's private build directory
       .superseded/YYYYMM-<n>-<sha12>/   packages replaced on purpose (--replace), numbered
       .damaged/YYYYMM-<n>/      published packages that failed verification, set aside
+      .revisions/YYYYMM/r<n>/   earlier revisions of a month notified to MHLW (the current one is YYYYMM/)
+      .revisions/YYYYMM/DIFF-r<n>.json   what revision n changed (ssw_linkage.revisions)
       disc/YYYYMM/              the month's disc image and cover sheet, built from its package (ssw_linkage.disc)
+      disc/YYYYMM-r<n>/         the disc of revision n (2 or later)
       .alerts/                  the deadline-alert ledger
-      .locks/                   flock files: one per month, one for publishing
+      .audit/                   the audit log (AUDIT.JSONL, HEAD; ssw_linkage.audit)
+      .delivery/YYYYMM/         the month's notices, handover or rejection records, purge (ssw_linkage.delivery)
+      .locks/                   flock files: one per month, one for publishing, one for the audit log
+      trial/                    the trial run's (初回試験) own staging area, laid out the same; no real month sees it
 
 Everything we create is 0700/0600 whatever the umask; a symlink anywhere inside staging is
 refused, never followed. Locks are ``flock`` locks, so a killed process never leaves one behind.
@@ -33,6 +39,7 @@ log = logging.getLogger(__name__)
 READY = "READY"
 MANIFEST = "MANIFEST.JSON"
 BUILD, SUPERSEDED, DAMAGED, ALERTS, LOCKS = ".build", ".superseded", ".damaged", ".alerts", ".locks"
+AUDIT, REVISIONS, DELIVERY, TRIAL = ".audit", ".revisions", ".delivery", "trial"
 DISC = "disc"
 CLI_RUN_PREFIX = "cli-"  # a CLI run holds its build's lock for its whole life
 DEFAULT_BUILD_GRACE_SECONDS = 6 * 3600
@@ -160,6 +167,10 @@ class Staging:
             raise StagingError(f"staging {self.root} is not writable by this user: {hint}")
         return self
 
+    def trial(self) -> Staging:
+        """The trial area ``<staging>/trial/``: a staging directory of its own, apart from the real months."""
+        return Staging(self.root / TRIAL)
+
     def _own(self, name: str) -> Path:
         return _private_dir(self.root / name)
 
@@ -184,6 +195,27 @@ class Staging:
         if package.is_symlink() or ready.is_symlink() or not ready.is_file() or not manifest.is_file():
             return False
         return ready.read_text(encoding="ascii", errors="replace").strip() == sha256_file(manifest)
+
+    def revision(self, month: DataMonth) -> int:
+        """The revision of the month's current package: 1, or one more than the revisions kept before it."""
+        kept = self.root / REVISIONS / month.compact
+        return 1 + (sum(1 for p in kept.iterdir() if p.is_dir()) if kept.is_dir() else 0)
+
+    def kept_revision(self, month: DataMonth, revision: int) -> Path:
+        """Where an earlier revision of the month is kept."""
+        path = self.root / REVISIONS / month.compact / f"r{revision}"
+        _refuse_symlink(path)
+        return path
+
+    def keep_revision(self, month: DataMonth) -> Path:
+        """Move the month's current package aside as its revision (``.revisions/YYYYMM/r<n>/``): the next
+        package published for the month becomes revision n+1."""
+        _private_dir(self._own(REVISIONS) / month.compact)
+        target = self.kept_revision(month, self.revision(month))
+        os.rename(self.package(month), target)
+        fsync_dir(target.parent)
+        fsync_dir(self.root)
+        return target
 
     def mark_ready(self, month: DataMonth) -> None:
         package = self.package(month)
@@ -219,11 +251,16 @@ class Staging:
         return target
 
     # -- disc images --------------------------------------------------------------------------
-    def install_disc(self, build: Path, month: DataMonth) -> Path:
-        """Replace the month's disc directory with a finished build (flushed first): the image and its
-        cover sheet always come from the same build."""
+    def disc_dir(self, month: DataMonth, revision: int = 1) -> Path:
+        """``disc/YYYYMM/`` for revision 1, ``disc/YYYYMM-r<n>/`` for a later one."""
+        return self.root / DISC / (month.compact if revision == 1 else f"{month.compact}-r{revision}")
+
+    def install_disc(self, build: Path, month: DataMonth, revision: int = 1) -> Path:
+        """Replace the disc directory of the month's revision with a finished build (flushed first): the
+        image and its cover sheet always come from the same build."""
         fsync_tree(build)
-        final = self._own(DISC) / month.compact
+        self._own(DISC)
+        final = self.disc_dir(month, revision)
         _refuse_symlink(final)
         old = final.with_name(f".{final.name}.old")
         if old.exists():
@@ -306,3 +343,48 @@ class Staging:
 
     def alerts_dir(self) -> Path:
         return self._own(ALERTS)
+
+    # -- retention ----------------------------------------------------------------------------
+    KEPT_AFTER_PURGE = frozenset({MANIFEST, READY, "QUARANTINE.CSV", "CARRIED.CSV", "COVER.PDF"})
+
+    def month_directories(self, month: DataMonth) -> list[Path]:
+        """Every directory holding the month's data: its package, earlier revisions, superseded and damaged
+        copies, and its discs."""
+        found = [self.root / month.compact, *sorted((self.root / REVISIONS / month.compact).glob("r*"))]
+        for area, pattern in ((SUPERSEDED, f"{month.compact}-*"), (DAMAGED, f"{month.compact}-*")):
+            found += sorted((self.root / area).glob(pattern))
+        found += sorted((self.root / DISC).glob(f"{month.compact}*"))
+        return [d for d in found if d.is_dir() and not d.is_symlink()]
+
+    def purge(self, month: DataMonth) -> list[str]:
+        """Delete the month's personal data: every file in its directories but the manifest, READY, the lists
+        of held and carried-over rows (opaque ids) and the cover sheet, and its build leftovers. Returns the
+        paths removed, relative to the root."""
+        removed = []
+        for directory in self.month_directories(month):
+            for path in sorted(directory.iterdir()):
+                if path.name not in self.KEPT_AFTER_PURGE:
+                    _refuse_symlink(path)
+                    if path.is_dir():
+                        shutil.rmtree(path)
+                    else:
+                        path.unlink()
+                    removed.append(str(path.relative_to(self.root)))
+            fsync_dir(directory)
+        removed += [f"{BUILD}/{name}" for name in self.remove_dead_builds(month, grace_seconds=0)]
+        return removed
+
+    # -- delivery records ---------------------------------------------------------------------
+    def delivery_dir(self, month: DataMonth) -> Path:
+        """``.delivery/YYYYMM/``: what happened to the month's package after it was built."""
+        return _private_dir(self._own(DELIVERY) / month.compact)
+
+    # -- audit log ----------------------------------------------------------------------------
+    def audit_dir(self) -> Path:
+        return self._own(AUDIT)
+
+    @contextmanager
+    def audit_lock(self) -> Iterator[None]:
+        """Serialise appends to the audit log (each line names the one before it)."""
+        with _flock(self._own(LOCKS) / "audit.lock"):
+            yield

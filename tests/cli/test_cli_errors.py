@@ -143,7 +143,9 @@ def test_a_closed_pipe_ends_quietly(tmp_path, argv):
 
 def test_every_option_is_explained(capsys):
     commands = next(a for a in cli.parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
-    assert set(commands) == {"run", "disc", "verify", "notices", "seed", "spec", "missed", "deadline"}
+    assert set(commands) == {
+        "run", "disc", "verify", "notices", "seed", "spec", "missed", "deadline", "audit", "purge"
+    }
     for name, command in commands.items():
         assert command.description, name
         for action in command._actions:

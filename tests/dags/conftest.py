@@ -16,10 +16,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from handover_desk import HANDED_OVER, OFFICER, PASSWORD, Answer, ApiServer, HandoverDesk
 
 ROOT = Path(__file__).resolve().parents[2]
 AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="ssw-airflow-home-"))
+(AIRFLOW_HOME / "passwords.json").write_text(json.dumps({OFFICER: PASSWORD}))
 os.environ.update(
+    AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=f"{OFFICER}:admin",
+    AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE=str(AIRFLOW_HOME / "passwords.json"),
+    AIRFLOW__API_AUTH__JWT_SECRET=uuid.uuid4().hex * 2,
     AIRFLOW_HOME=str(AIRFLOW_HOME),
     AIRFLOW__CORE__DAGS_FOLDER=str(ROOT / "dags"),
     AIRFLOW__CORE__PLUGINS_FOLDER=str(ROOT / "plugins"),
@@ -34,13 +39,43 @@ def airflow_db() -> None:
 
 
 @pytest.fixture(scope="session")
-def provision_dag():
-    """The DAG object, parsed from dags/ as the scheduler would."""
+def api_server(airflow_db) -> Iterator[ApiServer]:
+    server = ApiServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def handover_desk(api_server) -> Iterator[HandoverDesk]:
+    """An officer answering every waiting handover form with "handed over" (tests may queue other answers)."""
+    from ssw_linkage.airflow_glue.handover import HANDED_OVER_OPTION
+
+    desk = HandoverDesk(api_server, default=Answer(HANDED_OVER_OPTION, dict(HANDED_OVER)))
+    yield desk
+    desk.stop()
+
+
+@pytest.fixture(autouse=True)
+def fresh_desk(request) -> Iterator[None]:
+    """Each test starts with no queued answers and nothing seen."""
+    yield
+    if "handover_desk" in request.fixturenames:
+        desk = request.getfixturevalue("handover_desk")
+        desk.answers.clear()
+        desk.seen.clear()
+
+
+@pytest.fixture(scope="session")
+def provision_dag(handover_desk):
+    """The DAG object, parsed from dags/ as the scheduler would; the handover desk answers its handovers."""
     from airflow.dag_processing.dagbag import DagBag
 
     bag = DagBag(dag_folder=str(ROOT / "dags"))
     assert bag.import_errors == {}
     return bag.get_dag("ssw_monthly_provision")
+
+
+MHLW = "pension-contact@mhlw.example"  # the readiness notice's recipient in the tests
 
 
 class MailSink:
@@ -61,6 +96,10 @@ class MailSink:
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
+    def to(self, address: str) -> list:
+        """The messages addressed to ``address``."""
+        return [m for m in self.messages if address in m["To"]]
+
 
 @pytest.fixture
 def mail(monkeypatch) -> Iterator[MailSink]:
@@ -70,6 +109,7 @@ def mail(monkeypatch) -> Iterator[MailSink]:
     sink.connection = json.dumps({"conn_type": "smtp", "host": "127.0.0.1", "port": sink.port, "extra": extra})
     monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", sink.connection)
     monkeypatch.setenv("AIRFLOW_VAR_SSW_ALERT_RECIPIENTS", "oncall@isa.example")
+    monkeypatch.setenv("AIRFLOW_VAR_SSW_MHLW_RECIPIENTS", MHLW)
     try:
         yield sink
     finally:

@@ -15,6 +15,7 @@ import pytest
 
 from ssw_linkage.airflow_glue import deadline_watch
 from ssw_linkage.deadline_alerts import AlertLedger
+from ssw_linkage.delivery import HANDOVER, Delivery
 from ssw_linkage.months import JST, DataMonth
 from ssw_linkage.staging import Staging
 
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def staging(tmp_path, monkeypatch):
     monkeypatch.setenv("AIRFLOW_VAR_SSW_STAGING_DIR", str(tmp_path))
     monkeypatch.setenv("AIRFLOW_VAR_SSW_FIRST_MONTH", "2026-03")
-    _mark_ready(tmp_path / "202604")
+    _hand_over(tmp_path / "202604")
     return tmp_path
 
 
@@ -36,18 +37,25 @@ def _mark_ready(package):
     Staging(package.parent).mark_ready(DataMonth.parse(package.name))
 
 
+def _hand_over(package, ready: bool = True):
+    """A month handed over to MHLW (its r1 has a handover record)."""
+    if ready:
+        _mark_ready(package)
+    Delivery(package.parent, DataMonth.parse(package.name)).record(HANDOVER, 1, {"outcome": HANDOVER})
+
+
 def test_watchdog_alerts_once_per_month_and_level(staging, mail):
     now = datetime(2026, 7, 29, 10, tzinfo=JST)
     assert deadline_watch.watchdog("ssw_monthly_provision", now=now) == {
-        "months_not_ready_and_due": 3,
+        "months_not_delivered_and_due": 3,
         "alerts_sent": 3,
-        "ready_mails_sent": 0,
+        "delivered_mails_sent": 0,
     }
     subjects = sorted(m["Subject"] for m in mail.messages)
     kinds = sorted(s.split("】")[0] for s in subjects)
     assert kinds == ["【特定技能情報連携", "【特定技能情報連携・期限超過", "【特定技能情報連携・期限超過"]
     assert any("2026-03分" in s for s in subjects) and any("2026-06分" in s and "残り1業務日" in s for s in subjects)
-    assert not any("2026-04分" in s for s in subjects)  # READY
+    assert not any("2026-04分" in s for s in subjects)  # handed over
     # the next morning, and any retry: nothing new for the same months and levels
     assert deadline_watch.watchdog("ssw_monthly_provision", now=now + timedelta(hours=2))["alerts_sent"] == 0
     assert len(mail.messages) == 3
@@ -120,7 +128,7 @@ def test_a_sensor_of_a_failed_run_stops_waiting(staging, monkeypatch):
         deadline_watch.DeadlineSensor(task_id="deadline_final", level="final").execute(ctx)
 
 
-def test_a_late_alert_during_the_run_says_the_run_is_building_it_then_ready_follows(staging, mail):
+def test_a_late_alert_during_the_run_says_the_run_is_building_it_then_the_handover_follows(staging, mail):
     may = DataMonth(2026, 5)
     ctx = context(may, "running")
     assert deadline_watch.DeadlineSensor(task_id="deadline_late", level="late").execute(ctx) == "alert"
@@ -129,13 +137,15 @@ def test_a_late_alert_during_the_run_says_the_run_is_building_it_then_ready_foll
     text = late.get_body(("html",)).get_content()
     assert "作成中：この実行（backfill__2026-07-01T07:00:00+09:00、2026-11-28 10:00 JST 開始）が作成しています" in text
     assert "未作成" not in text and "実行されていない" not in text
-    # the run publishes; the next look (its outcome task, or the watchdog) says so once
+    # the run publishes: not yet delivered, so no all-clear; once handed over, the next look says so once
     _mark_ready(staging / "202605")
-    assert deadline_watch.announce_ready(may, "http://airflow.example/run")
-    assert not deadline_watch.announce_ready(may, "http://airflow.example/run")
-    ready = mail.messages[-1]
-    assert ready["Subject"].startswith("【特定技能情報連携】2026-05分のパッケージが作成されました（提出期限から")
-    assert "期限超過" in ready.get_body(("html",)).get_content() and len(mail.messages) == 2
+    assert not deadline_watch.announce_delivered(may, "http://airflow.example/run")
+    _hand_over(staging / "202605", ready=False)
+    assert deadline_watch.announce_delivered(may, "http://airflow.example/run")
+    assert not deadline_watch.announce_delivered(may, "http://airflow.example/run")
+    handed = mail.messages[-1]
+    assert handed["Subject"].startswith("【特定技能情報連携】2026-05分の受け渡しが記録されました（提出期限から")
+    assert "期限超過" in handed.get_body(("html",)).get_content() and len(mail.messages) == 2
 
 
 def test_a_late_alert_after_the_run_failed_says_so(staging, mail):
@@ -146,15 +156,26 @@ def test_a_late_alert_after_the_run_failed_says_so(staging, mail):
     assert "未作成：この実行（backfill__2026-07-01T07:00:00+09:00）は失敗しました" in text
 
 
-def test_the_watchdog_mails_ready_once_for_a_month_it_alerted(staging, mail):
+def test_the_watchdog_mails_the_handover_once_for_a_month_it_alerted(staging, mail):
     now = datetime(2026, 7, 29, 10, tzinfo=JST)
     deadline_watch.watchdog("ssw_monthly_provision", now=now)  # March, May, June alerted
-    _mark_ready(staging / "202603")  # e.g. published with the CLI
-    assert deadline_watch.watchdog("ssw_monthly_provision", now=now)["ready_mails_sent"] == 1
-    assert deadline_watch.watchdog("ssw_monthly_provision", now=now)["ready_mails_sent"] == 0
-    assert [m["Subject"] for m in mail.messages if "作成されました" in m["Subject"]] == [
-        "【特定技能情報連携】2026-03分のパッケージが作成されました（提出期限から92日後）"
+    _mark_ready(staging / "202603")  # e.g. published with the CLI: ready, not yet collected
+    assert deadline_watch.watchdog("ssw_monthly_provision", now=now)["delivered_mails_sent"] == 0
+    _hand_over(staging / "202603", ready=False)
+    assert deadline_watch.watchdog("ssw_monthly_provision", now=now)["delivered_mails_sent"] == 1
+    assert deadline_watch.watchdog("ssw_monthly_provision", now=now)["delivered_mails_sent"] == 0
+    assert [m["Subject"] for m in mail.messages if "受け渡しが記録されました" in m["Subject"]] == [
+        "【特定技能情報連携】2026-03分の受け渡しが記録されました（提出期限から92日後）"
     ]
+
+
+def test_a_ready_month_not_collected_two_business_days_before_the_deadline_has_its_own_alert(staging, mail):
+    _mark_ready(staging / "202605")  # May: deadline Monday 2026-06-29, two business days before: Thursday 06-25
+    monday = datetime(2026, 6, 25, 9, 0, tzinfo=JST)
+    assert deadline_watch.watchdog("ssw_monthly_provision", now=monday)["alerts_sent"] == 2  # March late too
+    (uncollected,) = [m for m in mail.messages if "2026-05分" in m["Subject"]]
+    assert uncollected["Subject"].startswith("【特定技能情報連携】未受領：2026-05分は作成済みですが受け渡されて")
+    assert "未受領（受け渡しが記録されていません）" in uncollected.get_body(("html",)).get_content()
 
 
 def test_the_watchdog_removes_dead_builds_after_the_grace_period(staging, monkeypatch):
@@ -218,14 +239,14 @@ async def _first_event(trigger):
         return event.payload
 
 
-def test_trigger_fires_ready_or_due(tmp_path):
+def test_trigger_fires_delivered_or_due(tmp_path):
     later = (pendulum.now("UTC") + timedelta(hours=1)).isoformat()
-    _mark_ready(tmp_path / "202605")
-    ready = deadline_watch.PackageReadyTrigger(str(tmp_path), "2026-05", later, 0.01)
-    assert asyncio.run(_first_event(ready)) == {"status": "ready"}
-    (tmp_path / "202605" / "READY").write_text("")  # an empty READY (a crash mid-write) is not ready
+    _mark_ready(tmp_path / "202605")  # ready is not enough: only a handover counts
     soon = (pendulum.now("UTC") + timedelta(seconds=0.05)).isoformat()
-    trigger = deadline_watch.PackageReadyTrigger(str(tmp_path), "2026-05", soon, 0.01)
+    trigger = deadline_watch.PackageDeliveredTrigger(str(tmp_path), "2026-05", soon, 0.01)
     assert asyncio.run(_first_event(trigger)) == {"status": "due"}
-    cls, kwargs = deadline_watch.PackageReadyTrigger(str(tmp_path), "2026-05", soon, 5).serialize()
-    assert cls == "ssw_linkage.airflow_glue.deadline_watch.PackageReadyTrigger" and kwargs["poll_seconds"] == 5
+    _hand_over(tmp_path / "202605", ready=False)
+    delivered = deadline_watch.PackageDeliveredTrigger(str(tmp_path), "2026-05", later, 0.01)
+    assert asyncio.run(_first_event(delivered)) == {"status": "delivered"}
+    cls, kwargs = deadline_watch.PackageDeliveredTrigger(str(tmp_path), "2026-05", soon, 5).serialize()
+    assert cls == "ssw_linkage.airflow_glue.deadline_watch.PackageDeliveredTrigger" and kwargs["poll_seconds"] == 5

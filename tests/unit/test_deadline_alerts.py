@@ -6,6 +6,7 @@ import pytest
 
 from ssw_linkage import deadline_alerts as da
 from ssw_linkage.business_calendar import GovernmentCalendar
+from ssw_linkage.delivery import HANDOVER, Delivery
 from ssw_linkage.months import JST, DataMonth
 from ssw_linkage.staging import Staging
 
@@ -17,9 +18,9 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=JST)
 
 
-def action(level: da.Level, now: str, ready: bool = False):
+def action(level: da.Level, now: str, delivered: bool = False, ready: bool = False):
     moment = at(now)
-    return da.sensor_action(level, da.facts(MAY, moment, CAL, POLICY), moment, ready)
+    return da.sensor_action(level, da.facts(MAY, moment, CAL, POLICY), moment, delivered, ready)
 
 
 def test_alert_times_follow_the_business_calendar():
@@ -27,6 +28,7 @@ def test_alert_times_follow_the_business_calendar():
     assert str(f.deadline) == "2026-06-29"
     assert f.alert_times == {
         da.Level.RISK: at("2026-06-24 09:00"),
+        da.Level.UNCOLLECTED: at("2026-06-25 09:00"),
         da.Level.FINAL: at("2026-06-29 08:30"),
         da.Level.LATE: at("2026-06-30 00:00"),
     }
@@ -43,10 +45,18 @@ def test_not_ready_at_the_risk_time_mails_the_risk_alert_only():
     assert action(da.Level.FINAL, "2026-06-24 09:00") == ("wait", at("2026-06-29 08:30"))
 
 
-def test_ready_means_quiet_at_every_level():
+def test_delivered_means_quiet_at_every_level():
     for level in da.Level:
         for now in ("2026-06-10 10:00", "2026-06-24 09:00", "2026-06-29 09:00", "2026-07-02 10:00"):
-            assert action(level, now, ready=True) == ("quiet", None)
+            assert action(level, now, delivered=True) == ("quiet", None)
+
+
+def test_ready_but_not_collected_has_its_own_level_two_business_days_before():
+    assert action(da.Level.UNCOLLECTED, "2026-06-25 09:00", ready=True) == ("alert", None)
+    assert action(da.Level.RISK, "2026-06-25 09:00", ready=True) == ("quiet", None)
+    assert action(da.Level.UNCOLLECTED, "2026-06-25 09:00") == ("quiet", None)  # not ready: risk said it
+    assert action(da.Level.RISK, "2026-06-25 09:00") == ("alert", None)
+    assert action(da.Level.FINAL, "2026-06-29 08:30", ready=True) == ("alert", None)
 
 
 def test_a_passed_deadline_mails_one_late_alert_and_silences_the_earlier_levels():
@@ -72,15 +82,17 @@ def test_mail_text_is_japanese_and_names_month_deadline_and_days_left(level):
     assert "提出期限" in body and "3業務日" in body and "未作成" in body and "http://airflow.example/dags/x" in body
 
 
-def test_the_watchdog_view_skips_ready_months(tmp_path):
-    (tmp_path / "202604").mkdir()
-    (tmp_path / "202604" / "MANIFEST.JSON").write_text("{}")
-    Staging(tmp_path).mark_ready(DataMonth(2026, 4))
+def test_the_watchdog_view_skips_delivered_months_only(tmp_path):
+    for month in ("202604", "202606"):
+        (tmp_path / month).mkdir()
+        (tmp_path / month / "MANIFEST.JSON").write_text("{}")
+        Staging(tmp_path).mark_ready(DataMonth.parse(month))
+    Delivery(tmp_path, DataMonth(2026, 4)).record(HANDOVER, 1, {"outcome": HANDOVER})
     found = da.months_to_alert(tmp_path, DataMonth(2026, 3), DataMonth(2026, 6), at("2026-07-29 10:00"), CAL, POLICY)
     assert [(level.value, str(f.month)) for level, f in found] == [
         ("late", "2026-03"),
         ("late", "2026-05"),
-        ("risk", "2026-06"),
+        ("uncollected", "2026-06"),  # ready, not collected, two business days before its deadline
     ]
 
 
@@ -93,11 +105,11 @@ def test_after_the_deadline_nothing_is_left_even_on_a_weekend():
     assert on_the_day.left_ja() == "本日が提出期限です"
 
 
-def test_the_ready_mail_says_whether_the_package_came_late(tmp_path):
-    late = da.render_ready(da.facts(MAY, at("2026-07-01 10:00"), CAL, POLICY), [da.Level.LATE], "http://x")
-    assert late[0] == "【特定技能情報連携】2026-05分のパッケージが作成されました（提出期限から2日後）"
-    assert "準備完了を連絡" in late[1] and "期限超過" in late[1]
-    early = da.render_ready(da.facts(MAY, at("2026-06-25 10:00"), CAL, POLICY), [da.Level.RISK], "http://x")
+def test_the_handover_mail_says_whether_it_came_late(tmp_path):
+    late = da.render_delivered(da.facts(MAY, at("2026-07-01 10:00"), CAL, POLICY), [da.Level.LATE], "http://x")
+    assert late[0] == "【特定技能情報連携】2026-05分の受け渡しが記録されました（提出期限から2日後）"
+    assert "遅延の経緯" in late[1] and "期限超過" in late[1]
+    early = da.render_delivered(da.facts(MAY, at("2026-06-25 10:00"), CAL, POLICY), [da.Level.RISK], "http://x")
     assert "（提出期限内）" in early[0] and "対応は不要" in early[1]
 
 

@@ -35,11 +35,11 @@ class RunFailedAndMailed(AirflowFailException):
     """Raised by ``outcome`` once the run's failure mail is out: the run shows failed; not mailed again."""
 
 
-def send(subject: str, html: str) -> None:
-    """Send one mail to the on-call officers through the ``smtp_default`` connection."""
+def send(subject: str, html: str, to: list[str] | None = None) -> None:
+    """Send one mail through the ``smtp_default`` connection, to the on-call officers unless ``to`` is given."""
     with SmtpHook(smtp_conn_id=settings.SMTP_CONN_ID) as smtp:
         smtp.send_email_smtp(
-            to=settings.alert_recipients(), from_email=settings.alert_sender(), subject=subject, html_content=html
+            to=to or settings.alert_recipients(), from_email=settings.alert_sender(), subject=subject, html_content=html
         )
 
 
@@ -116,10 +116,11 @@ def _attempt(context: Mapping[str, Any]) -> str:
     return f"{FAILED}{runs.safe_key(run.run_id)}-{run.clear_number or 0}"
 
 
-def _ledger() -> AlertLedger | None:
-    """The alert ledger, or None when staging itself is what is broken (the failure mail goes out anyway)."""
+def _ledger(context: Mapping[str, Any]) -> AlertLedger | None:
+    """The run's alert ledger (a trial run's is in the trial area), or None when staging itself is what is
+    broken (the failure mail goes out anyway)."""
     try:
-        ledger = AlertLedger(settings.staging_dir())
+        ledger = AlertLedger(settings.staging_for(context["dag_run"]))
         ledger.staging.prepare().alerts_dir()
         return ledger
     except Exception as error:  # noqa: BLE001 - a failure mail must not depend on the thing that failed
@@ -129,13 +130,13 @@ def _ledger() -> AlertLedger | None:
 
 def failed_marker(context: Mapping[str, Any], month: DataMonth | None):
     """Where this run attempt's "failure mailed" marker lives (the deadline sensors stop on it)."""
-    ledger = _ledger()
+    ledger = _ledger(context)
     return ledger.path(month, _attempt(context)) if ledger else None
 
 
 def mail_failure(context: Mapping[str, Any], scope: str, month: DataMonth | None, failures: list[Failure]) -> bool:
     """Mail the run's failure once per run attempt; False if it was already mailed."""
-    run, ledger, attempt = context["dag_run"], _ledger(), _attempt(context)
+    run, ledger, attempt = context["dag_run"], _ledger(context), _attempt(context)
     if ledger and not ledger.claim(month, attempt, run.run_id):
         log.info("the failure of run %s was already mailed", run.run_id)
         return False

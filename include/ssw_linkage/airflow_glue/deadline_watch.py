@@ -22,7 +22,7 @@ from ssw_linkage.months import JST, DataMonth
 from ssw_linkage.staging import MANIFEST, Staging
 
 log = logging.getLogger(__name__)
-READY_MAIL, HELD_MAIL = "ready", "held"
+DELIVERED_MAIL, HELD_MAIL = "delivered", "held"
 
 
 def clock() -> datetime:
@@ -51,26 +51,26 @@ def send_alert(level: da.Level, f: da.DeadlineFacts, staging: Path, link: str, s
     return True
 
 
-def announce_ready(month: DataMonth, link: str, now: datetime | None = None) -> bool:
-    """Once a month's package is READY after a deadline alert was mailed for it: one mail saying so."""
+def announce_delivered(month: DataMonth, link: str, now: datetime | None = None) -> bool:
+    """Once a month is handed over after a deadline alert was mailed for it: one mail saying so."""
     staging = settings.staging_dir()
     ledger = da.AlertLedger(staging)
     alerted = [level for level in da.Level if ledger.claimed(month, level)]
-    if not alerted or not Staging(staging).is_ready(month) or not ledger.claim(month, READY_MAIL):
+    if not alerted or not da.delivered(staging, month) or not ledger.claim(month, DELIVERED_MAIL):
         return False
     now = now or pendulum.now("UTC")
     f = da.facts(month, now, GovernmentCalendar.from_environment(), settings.alert_policy())
     try:
-        alerts.send(*da.render_ready(f, alerted, link))
+        alerts.send(*da.render_delivered(f, alerted, link))
     except Exception:
-        ledger.release(month, READY_MAIL)
+        ledger.release(month, DELIVERED_MAIL)
         raise
-    log.info("%s is ready after its %s alert: mailed", month, alerted[-1].value)
+    log.info("%s was handed over after its %s alert: mailed", month, alerted[-1].value)
     return True
 
 
-class PackageReadyTrigger(BaseTrigger):
-    """Fires ``ready`` when the month's package is ready, ``run_failed`` when the run's failure was
+class PackageDeliveredTrigger(BaseTrigger):
+    """Fires ``delivered`` when the month has been handed over, ``run_failed`` when the run's failure was
     mailed (``stop_marker`` appears), or ``due`` at ``due_at``, whichever is first."""
 
     def __init__(self, staging: str, month: str, due_at: str, poll_seconds: float = 600, stop_marker: str = ""):
@@ -85,8 +85,8 @@ class PackageReadyTrigger(BaseTrigger):
     async def run(self):
         due = datetime.fromisoformat(self.due_at)
         while True:
-            if Staging(Path(self.staging)).is_ready(DataMonth.parse(self.month)):
-                yield TriggerEvent({"status": "ready"})
+            if da.delivered(Path(self.staging), DataMonth.parse(self.month)):
+                yield TriggerEvent({"status": "delivered"})
                 return
             if self.stop_marker and Path(self.stop_marker).exists():
                 yield TriggerEvent({"status": "run_failed"})
@@ -99,8 +99,8 @@ class PackageReadyTrigger(BaseTrigger):
 
 
 class DeadlineSensor(BaseOperator):
-    """Waits (deferred, no worker slot) until its alert time or the package's READY, then mails the
-    ``level`` alert if the package is still not ready. Runs beside the extraction, after the run's
+    """Waits (deferred, no worker slot) until its alert time or the month's handover, then mails the
+    ``level`` alert if the month is still not delivered. Runs beside the extraction, after the run's
     data month is resolved; stops waiting (skipped) once the run has failed and said so by mail."""
 
     ui_color = "#f3e6d0"
@@ -116,17 +116,19 @@ class DeadlineSensor(BaseOperator):
     def execute(self, context) -> str:
         now = clock()
         month = runs.month_of(context, now)
+        if runs.is_trial(context["dag_run"]):
+            raise AirflowSkipException(f"a trial run of {month}: no deadline, and no month's delivery")
         staging = settings.staging_dir()
         f = da.facts(month, now, GovernmentCalendar.from_environment(), settings.alert_policy())
         level = da.Level(self.level)
         ready = Staging(staging).is_ready(month)
-        action, until = da.sensor_action(level, f, now, ready)
+        action, until = da.sensor_action(level, f, now, da.delivered(staging, month), ready)
         stop = alerts.failed_marker(context, month)
         if action == "wait":
             if stop is not None and stop.exists():
                 raise AirflowSkipException(f"this run failed (mailed); the daily watchdog keeps watching {month}")
             self.defer(
-                trigger=PackageReadyTrigger(
+                trigger=PackageDeliveredTrigger(
                     str(staging), str(month), until.isoformat(), self.poll_interval.total_seconds(), str(stop or "")
                 ),
                 method_name="execute_complete",
@@ -162,14 +164,14 @@ def watch_range(now: datetime) -> tuple[DataMonth, DataMonth]:
 
 
 def watchdog(provision_dag_id: str, now: datetime | None = None) -> dict[str, int]:
-    """Alert for every data month not READY whose alert time has come, once per month and level; and
-    mail once for each alerted month that has become READY since."""
+    """Alert for every data month not delivered whose alert time has come, once per month and level; and
+    mail once for each alerted month that has been handed over since."""
     now = now or pendulum.now("UTC")
     staging = Staging(settings.staging_dir()).prepare().root  # a broken staging fails here, under its own name
     first, last = watch_range(now)
     calendar, policy = GovernmentCalendar.from_environment(), settings.alert_policy()
     found = da.months_to_alert(staging, first, last, now, calendar, policy)
-    sent, ready_sent, failed = 0, 0, []
+    sent, delivered_sent, failed = 0, 0, []
     link = runs.run_link(provision_dag_id)
     for level, f in found:
         try:
@@ -178,13 +180,13 @@ def watchdog(provision_dag_id: str, now: datetime | None = None) -> dict[str, in
             failed.append(f"{f.month}:{level.value}")
     for month in first.until(last):
         try:
-            ready_sent += announce_ready(month, link, now)
+            delivered_sent += announce_delivered(month, link, now)
         except Exception:  # noqa: BLE001 - as above
-            log.exception("ready mail for %s could not be sent", month)
-            failed.append(f"{month}:{READY_MAIL}")
+            log.exception("handover mail for %s could not be sent", month)
+            failed.append(f"{month}:{DELIVERED_MAIL}")
     if failed:
         raise MailNotSent(f"alert mail failed for {', '.join(failed)}; the task retries")
-    return {"months_not_ready_and_due": len(found), "alerts_sent": sent, "ready_mails_sent": ready_sent}
+    return {"months_not_delivered_and_due": len(found), "alerts_sent": sent, "delivered_mails_sent": delivered_sent}
 
 
 def remove_dead_builds() -> dict[str, int]:

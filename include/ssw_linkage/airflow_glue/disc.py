@@ -9,10 +9,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from airflow.sdk import BaseHook, Variable
 from airflow.sdk.exceptions import AirflowNotFoundException
 
-from ssw_linkage.airflow_glue import settings
+from ssw_linkage.airflow_glue import runs, settings
+from ssw_linkage.audit import acting_as
 from ssw_linkage.disc.sender import Sender
 from ssw_linkage.months import DataMonth
 
@@ -38,9 +41,10 @@ def sender() -> Sender:
     )
 
 
-def build(month: str) -> dict:
+def build(month: str, run: Any) -> dict:
     """Build the month's disc from its published package; returns where it is and its digest, never the password."""
     from ssw_linkage.disc.build import build_disc  # fpdf takes ~0.5 s to import: not at every DAG parse
 
-    disc = build_disc(settings.staging_dir(), DataMonth.parse(month), sender(), password())
+    with acting_as(runs.actor(run)):
+        disc = build_disc(settings.staging_for(run), DataMonth.parse(month), sender(), password())
     return disc.summary()

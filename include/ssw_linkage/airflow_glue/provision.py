@@ -8,6 +8,7 @@ from typing import Any
 
 from ssw_linkage import package
 from ssw_linkage.airflow_glue import alerts, deadline_watch, runs, settings
+from ssw_linkage.audit import acting_as
 from ssw_linkage.months import DataMonth
 from ssw_linkage.spec import item
 from ssw_linkage.staging import Staging
@@ -16,15 +17,16 @@ from ssw_linkage.staging import Staging
 def resolve_month(context: Mapping[str, Any]) -> str:
     """The run's data month (refused at once, without retries, if it has none or it is not over)."""
     month = runs.month_of(context)
-    Staging(settings.staging_dir()).prepare().remove_dead_builds(month, settings.build_grace_seconds())
+    staging = Staging(settings.staging_for(context["dag_run"])).prepare()
+    staging.remove_dead_builds(month, settings.build_grace_seconds())
     return str(month)
 
 
-def extract(month: str, item_number: int, run_id: str) -> dict[str, int]:
+def extract(month: str, item_number: int, run: Any) -> dict[str, int]:
     """Extract, validate and write one item into the run's build directory; returns counts only."""
     data_month = DataMonth.parse(month)
-    staging = Staging(settings.staging_dir()).prepare()
-    build = staging.build(data_month, run_id)
+    staging = Staging(settings.staging_for(run)).prepare()
+    build = staging.build(data_month, run.run_id)
     with staging.working_in(build):
         counts = package.extract_item(
             settings.source_engine(), item(item_number), data_month, build, settings.encoding()
@@ -32,34 +34,39 @@ def extract(month: str, item_number: int, run_id: str) -> dict[str, int]:
     return asdict(counts)
 
 
-def publish(month: str, counts: list[dict], run_id: str, replace: bool = False) -> dict[str, Any]:
-    """Carry over held rows, reconcile the run's items and publish the package; returns the totals."""
-    data_month = DataMonth.parse(month)
-    build = Staging(settings.staging_dir()).prepare().build(data_month, run_id)
-    manifest = package.publish(
-        settings.source_engine(),
-        build,
-        settings.staging_dir(),
-        data_month,
-        [package.ItemCounts(**c) for c in counts],
-        settings.encoding(),
-        replace,
-    )
+def publish(month: str, counts: list[dict], run: Any, replace: bool = False) -> dict[str, Any]:
+    """Carry over held rows, reconcile the run's items and publish the package; returns the totals.
+    The audit log names ``run`` (and who triggered it) as the actor."""
+    data_month, root = DataMonth.parse(month), settings.staging_for(run)
+    build = Staging(root).prepare().build(data_month, run.run_id)
+    with acting_as(runs.actor(run)):
+        manifest = package.publish(
+            settings.source_engine(),
+            build,
+            root,
+            data_month,
+            [package.ItemCounts(**c) for c in counts],
+            settings.encoding(),
+            replace,
+            runs.is_trial(run),
+        )
     return {"data_month": month, **manifest["totals"]}
 
 
 def outcome(context: Mapping[str, Any]) -> dict[str, Any]:
     """The run's last word: one failure mail if anything failed (and fail, so the run shows failed);
-    after a success, one "recovered" mail if a failure of the month had been mailed, and one "ready"
-    mail if a deadline alert had been."""
+    after a success, one "recovered" mail if a failure of the month had been mailed, and one "handed
+    over" mail if a deadline alert had been."""
     run = context["dag_run"]
     month, scope = runs.describe(run)
     alerts.report_outcome(context, scope, month)
     if month is None:  # nothing failed, yet no month: only if someone marked resolve_month a success
         return {"data_month": None}
+    if runs.is_trial(run):  # a trial is no month's delivery: the real month's mails are not its to send
+        return {"data_month": str(month), "trial": True}
     link = runs.run_link(run.dag_id, run.run_id)
     return {
         "data_month": str(month),
         "recovered_mail": alerts.mail_recovered(context, month),
-        "ready_mail": deadline_watch.announce_ready(month, link),
+        "delivered_mail": deadline_watch.announce_delivered(month, link),
     }

@@ -25,6 +25,7 @@ from ssw_linkage.months import JST, DataMonth
 from ssw_linkage.spec import ITEMS
 
 DATA_MONTH = "data_month"  # the manual run's parameter
+TRIAL = "trial"  # the manual run's parameter: a trial run (初回試験), in the trial area
 PROVISION_DAG_ID = "ssw_monthly_provision"
 
 
@@ -170,6 +171,17 @@ def run_link(dag_id: str, run_id: str | None = None) -> str:
 
     base = conf.get("api", "base_url", fallback="http://localhost:8080").rstrip("/")
     return f"{base}/dags/{dag_id}" + (f"/runs/{quote(run_id, safe='')}" if run_id else "")
+
+
+def is_trial(run: Any) -> bool:
+    """Whether ``run`` is a trial run (its conf says ``"trial": true``, as the trigger form's box does)."""
+    return bool((getattr(run, "conf", None) or {}).get(TRIAL))
+
+
+def actor(run: Any) -> str:
+    """Who acts in the audit log for a task of ``run``: the run, and who triggered it if anyone did."""
+    user = getattr(run, "triggering_user_name", None)
+    return f"airflow:{run.dag_id}/{run.run_id}" + (f" (triggered by {user})" if user else "")
 
 
 def safe_key(text: str) -> str:

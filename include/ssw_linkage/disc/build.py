@@ -2,6 +2,7 @@
 
     <staging>/disc/<YYYYMM>/COVER.PDF         the cover sheet to print and hand over with the disc
     <staging>/disc/<YYYYMM>/SSW_<YYYYMM>.ISO  the image to burn (disc-at-once)
+    <staging>/disc/<YYYYMM>-r<n>/…            the same for revision n (2 or later), its cover sheet marked 第n版
 
 The package is read, never changed. Every date in the image and the PDF is the data month's window end
 (``as_of``), so two builds of the same package are byte-identical; only an encrypted image differs, in
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ssw_linkage.audit import AuditLog
 from ssw_linkage.business_calendar import GovernmentCalendar
 from ssw_linkage.disc import conditions, sealed
 from ssw_linkage.disc.cover import DiscFile, cover_sheet
@@ -55,6 +57,7 @@ class Disc:
     image_bytes: int
     image_sha256: str
     encrypted: bool
+    revision: int = 1
 
     def summary(self) -> dict:
         """What the DAG task returns (no personal data, no password)."""
@@ -65,6 +68,7 @@ class Disc:
             "bytes": self.image_bytes,
             "sha256": self.image_sha256,
             "encrypted": self.encrypted,
+            "revision": self.revision,
         }
 
 
@@ -89,20 +93,33 @@ def _data_files(package: Path, manifest: dict) -> list[DiscFile]:
     return [DiscFile(name, *digests[name]) for name in DATA_FILES]
 
 
+def edition(revision: int, trial: bool = False) -> str:
+    """How the cover sheet names a revision: nothing for the first, ``第2版（r2・訂正）`` for the second;
+    ``試験`` first for a trial run's (初回試験)."""
+    text = "" if revision == 1 else f"第{revision}版（r{revision}・訂正）"
+    return "・".join(part for part in ("試験" if trial else "", text) if part)
+
+
 def build_disc(staging_root: Path, month: DataMonth, sender: Sender | None = None, password: str | None = None) -> Disc:
-    """Build the month's disc from its ready package (refused if it is missing or fails its checks)."""
+    """Build the disc of the month's current revision from its ready package (refused if it is missing or
+    fails its checks)."""
     staging = Staging(staging_root).prepare()
     with staging.month_lock(month):
         package = _published(staging, month)
+        revision = staging.revision(month)
         build = staging.build(month, f"{CLI_RUN_PREFIX}disc-{os.getpid()}")
         with staging.working_in(build):
             try:
-                _build(package, build, month, sender or Sender(), password)
-                final = staging.install_disc(build, month)
+                trial = json.loads((package / MANIFEST).read_text(encoding="utf-8")).get("trial", False)
+                _build(package, build, month, sender or Sender(), password, edition(revision, trial))
+                final = staging.install_disc(build, month, revision)
             finally:
                 shutil.rmtree(build, ignore_errors=True)
     image = final / image_name(month)
-    disc = Disc(month, image, final / COVER, image.stat().st_size, sha256_file(image), bool(password))
+    disc = Disc(month, image, final / COVER, image.stat().st_size, sha256_file(image), bool(password), revision)
+    AuditLog(staging.root).append(
+        "built", month, revision, image_sha256=disc.image_sha256, cover_sha256=sha256_file(disc.cover)
+    )
     log.info(
         "disc %s built: %s (%d bytes, SHA-256 %s), encrypted: %s",
         month,
@@ -114,7 +131,7 @@ def build_disc(staging_root: Path, month: DataMonth, sender: Sender | None = Non
     return disc
 
 
-def _build(package: Path, build: Path, month: DataMonth, sender: Sender, password: str | None) -> None:
+def _build(package: Path, build: Path, month: DataMonth, sender: Sender, password: str | None, edition: str) -> None:
     manifest = json.loads((package / MANIFEST).read_text(encoding="utf-8"))
     moment = as_of(month)
     data = _data_files(package, manifest)
@@ -135,7 +152,7 @@ def _build(package: Path, build: Path, month: DataMonth, sender: Sender, passwor
             large = {f.name: package / f.name for f in data}
         listed.append(DiscFile(CONDITIONS, len(terms), sha256_bytes(terms)))
         deadline = GovernmentCalendar.from_environment().deadline(month)
-        cover = cover_sheet(manifest, listed, sender, deadline, moment, bool(password))
+        cover = cover_sheet(manifest, listed, sender, deadline, moment, bool(password), edition)
         with private_file(build / COVER) as out:
             out.write(cover)
 

@@ -93,12 +93,16 @@ def cover_sheet(
     deadline: date,
     moment: datetime,
     encrypted: bool,
+    edition: str = "",
 ) -> bytes:
-    """The cover sheet as PDF bytes; ``files`` are listed with their sizes and SHA-256."""
-    pdf = JapaneseForm(TITLE, moment, author=sender.office)
+    """The cover sheet as PDF bytes; ``files`` are listed with their sizes and SHA-256. ``edition`` marks a
+    revision (第2版) or a trial (試験) in the title and the summary; the first real delivery has none."""
+    title = f"{TITLE}【{edition}】" if edition else TITLE
+    pdf = JapaneseForm(title, moment, author=sender.office)
     pdf.alias_nb_pages()
-    pdf.heading(TITLE)
-    pdf.fields(_summary(manifest, sender, deadline, moment.date(), encrypted))
+    pdf.heading(title)
+    summary = _summary(manifest, sender, deadline, moment.date(), encrypted)
+    pdf.fields([*summary[:4], ("版", edition), *summary[4:]] if edition else summary)
 
     pdf.section("提供ファイル別件数（別紙の項目）")
     pdf.grid(
