@@ -79,10 +79,13 @@ class HandoverDesk:
             while not self.stopping.wait(0.5):
                 waiting = api.get("/api/v2/dags/~/dagRuns/~/hitlDetails", params={"response_received": False})
                 for detail in waiting.json()["hitl_details"]:
+                    ti = detail["task_instance"]
+                    # an answer recorded before the task is parked does not resume it (Airflow 3.3.2): wait
+                    if ti["state"] != "awaiting_input":
+                        continue
                     answer = self.answers.pop(0) if self.answers else self.default
                     if answer is None:
                         continue
-                    ti = detail["task_instance"]
                     self.seen.append({"run_id": ti["dag_run_id"], "state": ti["state"], "subject": detail["subject"]})
                     path = f"/api/v2/dags/{ti['dag_id']}/dagRuns/{ti['dag_run_id']}/taskInstances/{ti['task_id']}"
                     response = api.patch(
