@@ -119,6 +119,20 @@ def write_atomically(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
+def mark_ready(directory: Path) -> None:
+    """Write ``READY`` (the SHA-256 of the directory's manifest), atomically."""
+    write_atomically(directory / READY, (sha256_file(directory / MANIFEST) + "\n").encode("ascii"))
+
+
+def install_ready(build: Path, target: Path) -> Path:
+    """Move a finished build to ``target`` (flushed first, then its parent) and mark it ready."""
+    fsync_tree(build)
+    os.rename(build, target)
+    fsync_dir(target.parent)
+    mark_ready(target)
+    return target
+
+
 @contextmanager
 def _flock(path: Path, blocking: bool = True, shared: bool = False) -> Iterator[bool]:
     """Hold a flock on ``path``; yields False at once if not ``blocking`` and it is taken."""
@@ -218,17 +232,11 @@ class Staging:
         return target
 
     def mark_ready(self, month: DataMonth) -> None:
-        package = self.package(month)
-        write_atomically(package / READY, (sha256_file(package / MANIFEST) + "\n").encode("ascii"))
+        mark_ready(self.package(month))
 
     def install(self, build: Path, month: DataMonth) -> Path:
         """Move a finished build into place (flushed first) and mark it ready."""
-        fsync_tree(build)
-        final = self.package(month)
-        os.rename(build, final)
-        fsync_dir(self.root)
-        self.mark_ready(month)
-        return final
+        return install_ready(build, self.package(month))
 
     def _numbered(self, area: str, stem: str, suffix: str = "") -> Path:
         directory = self._own(area)

@@ -43,7 +43,7 @@ from ssw_linkage.notices.register import SignOff
 from ssw_linkage.notices.selection import Report, midnight, select_reports, window
 from ssw_linkage.notices.senders import NoticeSender, placeholder
 from ssw_linkage.reference import Bureau, bureaus
-from ssw_linkage.staging import fsync_dir, fsync_tree, private_file, sha256_file, write_atomically
+from ssw_linkage.staging import install_ready, private_file, sha256_file, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ def publish_day(
         first = 1 + max((f["number"] for m in published if m["fiscal_year"] == year for f in m["forms"]), default=0)
         build = notices.build(bureau.code, day)
         _build(build, reports, first, bureau, day, period_days, sender or placeholder(bureau), window(day, calendar))
-        _install(build, target)
+        install_ready(build, target)
         _write_registers(notices, bureau.code, year)
     batch = _published(target)
     log.info("batch %s %s published: %d forms, %d workers, %s", bureau.code, day, batch.forms, batch.workers,
@@ -222,13 +222,6 @@ def _build(
         f.write((json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     register.write(build / REGISTER, register.lines(data, None))
 
-
-def _install(build: Path, target: Path) -> None:
-    """Move a finished build into place, flushed first, and write READY (the manifest's SHA-256) last."""
-    fsync_tree(build)
-    build.rename(target)
-    fsync_dir(target.parent)
-    write_atomically(target / READY, (sha256_file(target / MANIFEST) + "\n").encode("ascii"))
 
 
 def _write_registers(notices: NoticesDir, bureau: str, year: int) -> None:

@@ -26,10 +26,9 @@ from datetime import date
 from pathlib import Path
 
 from ssw_linkage.errors import IntegrityError, StagingError
-from ssw_linkage.staging import exclusive_lock, private_dir, sha256_file
+from ssw_linkage.staging import BUILD, LOCKS, MANIFEST, READY, exclusive_lock, private_dir, sha256_file
 
-MANIFEST, REGISTER, READY, SIGNOFF = "MANIFEST.JSON", "REGISTER.CSV", "READY", "SIGNOFF.JSON"
-BUILD, LOCKS = ".build", ".locks"
+REGISTER, SIGNOFF = "REGISTER.CSV", "SIGNOFF.JSON"  # beside the package's MANIFEST and READY
 HINT = "check --notices (or the ssw_notice_dir Variable)"
 
 
