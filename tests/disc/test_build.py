@@ -3,19 +3,17 @@ sheet's text and font, and the encrypted variant."""
 
 from __future__ import annotations
 
-import ctypes
 import json
 import shutil
 import stat
 import time
 
 import libarchive.exception
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 import pytest
 from discs import MONTH, PASSWORD, SENDER
 from independent_reader import primary_volume, read_image, read_zip
 from package_checks import assert_valid_package
+from pdf_text import fonts, pages
 
 from ssw_linkage.disc import conditions
 from ssw_linkage.disc.build import build_disc
@@ -67,27 +65,10 @@ def test_two_builds_are_byte_identical_whatever_the_clock_and_time_zone(plain, m
     assert (again.image.read_bytes(), again.cover.read_bytes()) == first
 
 
-def _text(pdf: bytes) -> str:
-    """The PDF's text as PDFium (Chrome's PDF engine) extracts it, without spaces and line breaks."""
-    document = pdfium.PdfDocument(pdf)
-    return "".join("".join(page.get_textpage().get_text_range() for page in document).split())
-
-
-def _fonts(pdf: bytes) -> set[tuple[str, bool]]:
-    """(base font name, embedded) of every text object, as PDFium sees them."""
-    fonts = set()
-    for page in pdfium.PdfDocument(pdf):
-        for text in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT]):
-            font = pdfium_c.FPDFTextObj_GetFont(text.raw)
-            name = ctypes.create_string_buffer(256)
-            pdfium_c.FPDFFont_GetBaseFontName(font, name, len(name))
-            fonts.add((name.value.decode("ascii"), bool(pdfium_c.FPDFFont_GetIsEmbedded(font))))
-    return fonts
-
 
 def test_the_cover_sheet_states_month_deadline_counts_and_conditions_in_an_embedded_japanese_font(plain):
     pdf = plain.disc.cover.read_bytes()
-    text = _text(pdf)
+    text = "".join(pages(pdf))
     manifest = json.loads((plain.package / "MANIFEST.JSON").read_text(encoding="utf-8"))
     for phrase in (
         "送付書（総括票）",
@@ -106,7 +87,7 @@ def test_the_cover_sheet_states_month_deadline_counts_and_conditions_in_an_embed
         assert f"{entry['file']}{entry['written'] + entry['carried_over']:,}{entry['carried_over']:,}" in text
     totals = manifest["totals"]
     assert totals["quarantined"] > 0 and f"{totals['quarantined']:,}" in text
-    ((font, embedded),) = _fonts(pdf)  # one font, a subset (XXXXXX+ prefix), embedded
+    ((font, embedded),) = fonts(pdf)  # one font, a subset (XXXXXX+ prefix), embedded
     assert font.endswith("+NotoSansJP") and embedded
 
 
@@ -120,7 +101,7 @@ def test_an_encrypted_disc_opens_with_the_password_only(encrypted, plain):
     for wrong in (None, "not-the-password"):
         with pytest.raises(libarchive.exception.ArchiveError):
             read_zip(files["DATA.ZIP"], wrong)
-    text = _text(encrypted.disc.cover.read_bytes())
+    text = "".join(pages(encrypted.disc.cover.read_bytes()))
     assert "AES-256" in text and "パスワードは本票とは別の経路で通知します" in text
     assert PASSWORD not in text and PASSWORD.encode() not in encrypted.disc.image.read_bytes()
     assert encrypted.disc.encrypted and PASSWORD not in json.dumps(encrypted.disc.summary())
