@@ -174,14 +174,21 @@ def window_params(engine: Engine, month: DataMonth, held_ids: Sequence[int] = ()
     return {
         "window_start": bind_timestamp(engine, month.start),
         "window_end": bind_timestamp(engine, month.end),
-        "held_ids": list(held_ids),
+        "held_ids": _ids(held_ids),
     }
+
+
+def _ids(ids: Sequence[int]) -> list[int | None]:
+    """Ids for ``… OR id IN :held_ids`` (the only way the item queries use them); none is ``IN (NULL)``, which
+    selects no row there, as the empty list does, but which PostgreSQL's planner drops (an empty list becomes
+    a subquery it keeps, so it scans the whole event table instead of the window's rows by ``recorded_at``)."""
+    return list(ids) or [None]
 
 
 def carry_params(engine: Engine, month: DataMonth, held_ids: Sequence[int]) -> dict[str, Any]:
     """Parameters that select only held rows (an empty window), looked up as of the month's window end."""
     end = bind_timestamp(engine, month.end)
-    return {"window_start": end, "window_end": end, "held_ids": list(held_ids)}
+    return {"window_start": end, "window_end": end, "held_ids": _ids(held_ids)}
 
 
 def item_query(sql: str) -> TextClause:
