@@ -38,7 +38,16 @@ EXCLUSIONS = {
 }
 
 
-def _routes(engine: Engine, table: str, month: DataMonth) -> tuple[int, dict[str, int]]:
+Routes = tuple[int, dict[str, int]]  # (rows in the window, rows per route)
+
+
+def query_routes(engine: Engine, month: DataMonth) -> dict[str, Routes]:
+    """Each source table's rows of the month's window and where its accounting routes them (the queries
+    only: ``account`` checks them against the items' rows)."""
+    return {table: _routes(engine, table, month) for table in TABLES}
+
+
+def _routes(engine: Engine, table: str, month: DataMonth) -> Routes:
     sql = queries.render(f"accounting/{table}.sql", engine.dialect.name)
     params = source.window_params(engine, month)
     del params["held_ids"]
@@ -47,14 +56,18 @@ def _routes(engine: Engine, table: str, month: DataMonth) -> tuple[int, dict[str
     return rows.pop("window"), rows
 
 
-def account(engine: Engine, month: DataMonth, extracted: dict[int, int]) -> dict[str, dict]:
+def account(
+    engine: Engine, month: DataMonth, extracted: dict[int, int], queried: dict[str, Routes] | None = None
+) -> dict[str, dict]:
     """The month's accounting per source table; IntegrityError unless every row is accounted for.
 
-    ``extracted`` maps item number → rows its query returned for the window (delivered + quarantined).
+    ``extracted`` maps item number → rows its query returned for the window (delivered + quarantined);
+    ``queried`` is what ``query_routes`` gave for the month, if it ran already (while the items were extracted).
     """
+    queried = query_routes(engine, month) if queried is None else queried
     accounts = {}
     for table, (items, window) in TABLES.items():
-        in_window, routes = _routes(engine, table, month)
+        in_window, routes = queried[table]
         unknown = sorted(r for r in routes if not r.startswith("item") and r not in EXCLUSIONS)
         if unknown:
             raise IntegrityError(f"accounting of {table}: unknown routes {unknown}")

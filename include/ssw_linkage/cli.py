@@ -24,12 +24,9 @@ from pathlib import Path
 from ssw_linkage import dictionary, errors, package, retention, source, synthetic
 from ssw_linkage.audit import AuditLog
 from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
-from ssw_linkage.disc.build import build_disc
 from ssw_linkage.disc.sender import Sender
-from ssw_linkage.disc.verify import verify_disc
 from ssw_linkage.months import JST, DataMonth
 from ssw_linkage.notices import senders
-from ssw_linkage.notices.batch import check_day, publish_day
 from ssw_linkage.notices.enrolment import DEFAULT_PERIOD_DAYS
 from ssw_linkage.reference import bureaus
 from ssw_linkage.staging import Staging
@@ -51,6 +48,11 @@ EXIT_CODES = """exit codes:
      audit --check: the audit log was edited or cut
 141  the reader of the output went away (e.g. | head)
 Errors are one line on stderr; add --verbose for the traceback."""
+
+
+# The disc (fpdf, fontTools, pycdlib, pyzipper) and the notices' forms (fpdf) are imported by the commands that
+# use them: about 50 MB and a third of a second that every other command, and `run` while it extracts, need not
+# carry.
 
 
 class _Parser(argparse.ArgumentParser):
@@ -146,6 +148,8 @@ def _run(args: argparse.Namespace) -> int:
         f"  in {elapsed:.1f} s ({totals['extracted'] / max(elapsed, 1e-9):,.0f} rows/s)"
     )
     if not args.no_disc:
+        from ssw_linkage.disc.build import build_disc
+
         _print_disc(build_disc(args.staging, args.month, _sender(args), password))
     return 0
 
@@ -188,6 +192,8 @@ def _print_disc(disc) -> None:
 def _disc(args: argparse.Namespace) -> int:
     password = _encryption_password() if args.encrypt else None
     _existing_staging(args.staging)
+    from ssw_linkage.disc.build import build_disc
+
     _print_disc(build_disc(args.staging, args.month, _sender(args), password))
     return 0
 
@@ -195,12 +201,16 @@ def _disc(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     if not args.path.exists():
         raise errors.UsageError(f"no such disc, folder or image: {args.path}")
+    from ssw_linkage.disc.verify import verify_disc
+
     report = verify_disc(args.path, _verify_password)
     print("\n".join(report.lines()))
     return 0 if report.ok else errors.IntegrityError.exit_code
 
 
 def _notices(args: argparse.Namespace) -> int:
+    from ssw_linkage.notices.batch import check_day, publish_day
+
     try:
         configured = senders.parse(args.senders.read_text(encoding="utf-8") if args.senders else "")
     except OSError as error:

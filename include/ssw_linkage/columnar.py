@@ -2,7 +2,7 @@
 
 Each batch's valid rows are written as one block of bytes in the files' encoding (CP932 or UTF-8), the
 rows that break a rule one by one to the held part with their ``column:rule`` names. The counts are of
-the rows written; ``package_checks.check_package`` reads every file again before READY.
+the rows written; ``package_checks.check_package`` reads every file again before READY (a block of lines at a time).
 """
 
 from __future__ import annotations

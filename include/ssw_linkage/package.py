@@ -213,9 +213,10 @@ def _publish_locked(
     encoding: str,
     replace: bool,
     trial: bool = False,
+    routes: dict[str, accounting.Routes] | None = None,
 ) -> dict:
     _refuse_purged(staging, month)
-    accounts = accounting.account(engine, month, {c.item: c.extracted for c in counts})
+    accounts = accounting.account(engine, month, {c.item: c.extracted for c in counts}, routes)
     counts = _carry_over(engine, month, build, held_before(staging, month), encoding, counts)
     reconcile(build, counts, encoding)
     _merge_quarantine(build, encoding)
@@ -328,14 +329,19 @@ def run_month(
         with staging.working_in(build):
             staging.remove_dead_builds(month, keep=build.name)
             try:
-                # A few at a time (SSW_EXTRACT_WORKERS, default 2): one item's query runs in the database while
-                # another's rows are checked here.
-                with ThreadPoolExecutor(max_workers=EXTRACT_WORKERS) as pool:
+                # Items a few at a time (SSW_EXTRACT_WORKERS): one item's query runs in the database while
+                # another's rows are checked here; the accounting's queries meanwhile, on a connection of their own.
+                with (
+                    ThreadPoolExecutor(max_workers=EXTRACT_WORKERS) as pool,
+                    ThreadPoolExecutor(max_workers=1) as accountant,
+                ):
+                    routes = accountant.submit(accounting.query_routes, engine, month)
                     counts = list(
                         pool.map(lambda item: extract_item(engine, item, month, build, encoding, progress), ITEMS)
                     )
+                    routes = routes.result()
                 with staging.publish_lock():
-                    return _publish_locked(engine, staging, build, month, counts, encoding, replace, trial)
+                    return _publish_locked(engine, staging, build, month, counts, encoding, replace, trial, routes)
             finally:
                 staging.discard_build(build)
 

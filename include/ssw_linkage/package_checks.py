@@ -10,10 +10,12 @@ import codecs
 import csv
 import hashlib
 import json
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ssw_linkage import validators
+from ssw_linkage._lazy import np, pa, pc
 from ssw_linkage.carryover import CARRIED, CARRIED_HEADER, QUARANTINE, QUARANTINE_HEADER
 from ssw_linkage.csv_format import ENCODINGS
 from ssw_linkage.spec import ITEMS
@@ -91,33 +93,112 @@ def _check_file(directory: Path, expected: _Expected, encoding: str) -> list[str
 
 
 def check_lines(path: Path, headers: list[str], rows: int, encoding: str) -> dict[str, str]:
-    """The first line breaking each line rule (``line_end``, ``bom``, ``decode``, ``fields``, ``header``), then
-    the count (``rows``): rule → problem. Also used by the receiver's ``verify`` on a disc."""
-    name, codec, fields = path.name, ENCODINGS[encoding], len(headers)
-    record = re.compile(_QUOTED_FIELD + f"(?:,{_QUOTED_FIELD}){{{fields - 1}}}")
-    decoder = codecs.getincrementaldecoder(codec)()
-    found: dict[str, str] = {}  # rule → its first problem
+    """The first line breaking each line rule (``line_end``, ``bom``, ``decode``, ``fields``, ``header``), in the
+    order a reader going line by line meets them, then the count (``rows``): rule → problem. Also used by the
+    receiver's ``verify`` on a disc.
+
+    The file is read in blocks of whole lines, each checked as arrays of bytes: a line ends with CRLF and
+    holds no other CR; the text decodes (a line after the first that does not is not checked further); a
+    line is ``len(headers)`` quoted fields. ``"`` and ``,`` are single bytes in both encodings (never part
+    of a CP932 or UTF-8 multi-byte character), so the fields are found in the bytes as they are."""
+    name, codec = path.name, ENCODINGS[encoding]
+    first: dict[str, int] = {}  # rule → the first line breaking it
     lines = 0
+    header = None
     with open(path, "rb") as f:
-        for raw in f:
-            lines += 1
-            if not raw.endswith(b"\r\n") or b"\r" in raw[:-2]:
-                found.setdefault("line_end", f"{name}: line {lines} has a bare CR or LF, or does not end with CRLF")
-            if "decode" in found:
-                continue
-            if lines == 1 and codec == "utf-8-sig" and not raw.startswith(codecs.BOM_UTF8):
-                found["bom"] = f"{name}: no byte order mark"
-            try:
-                text = decoder.decode(raw).rstrip("\r\n")
-            except UnicodeDecodeError:
-                found["decode"] = f"{name}: line {lines} is not {encoding}"
-                continue
-            if record.fullmatch(text) is None:
-                found.setdefault("fields", f"{name}: line {lines} is not {fields} quoted fields")
-            elif lines == 1 and next(csv.reader([text])) != headers:
-                found["header"] = f"{name}: the header row differs from the spec"
+        for block in _line_blocks(f):
+            text_checked = "decode" not in first
+            lines_in_block, broken, line1 = _check_block(block, lines == 0, codec, len(headers), text_checked)
+            for rule, line in broken.items():
+                first.setdefault(rule, lines + line)
+            if line1 is not None:
+                header = line1
+            lines += lines_in_block
+    if header is not None and next(csv.reader([header])) != headers:
+        first["header"] = 1
+    messages = {
+        "line_end": "line {} has a bare CR or LF, or does not end with CRLF",
+        "bom": "no byte order mark",
+        "decode": f"line {{}} is not {encoding}",
+        "fields": f"line {{}} is not {len(headers)} quoted fields",
+        "header": "the header row differs from the spec",
+    }
+    found = {
+        rule: f"{name}: {messages[rule].format(line)}"
+        for rule, line in sorted(first.items(), key=lambda kv: (kv[1], list(messages).index(kv[0])))
+    }
     if lines == 0:
         found["rows"] = f"{name}: empty, not even a header row"
     elif lines - 1 != rows:
         found["rows"] = f"{name}: {lines - 1} data rows, the manifest says {rows}"
     return found
+
+
+_BLOCK_BYTES = 1 << 22  # read at a time: the checks hold a few arrays of this size
+_CR, _LF = b"\r"[0], b"\n"[0]
+
+
+def _line_blocks(f) -> Iterator[bytes]:
+    """The file in blocks of whole lines (the last line may lack its line end)."""
+    rest = b""
+    while chunk := f.read(_BLOCK_BYTES):
+        chunk = rest + chunk
+        cut = chunk.rfind(b"\n") + 1
+        rest = chunk[cut:]
+        if cut:
+            yield chunk[:cut]
+    if rest:
+        yield rest
+
+
+def _check_block(
+    block: bytes, at_start: bool, codec: str, fields: int, text_checked: bool
+) -> tuple[int, dict[str, int], str | None]:
+    """(lines in the block, rule → first line (1-based in the block) breaking it, the file's first line as
+    text if the block starts the file and that line decodes and is ``fields`` quoted fields)."""
+    data = np.frombuffer(block, dtype=np.uint8)
+    ends = np.flatnonzero(data == _LF) + 1  # one past each line's last byte
+    if len(ends) == 0 or ends[-1] != len(data):
+        ends = np.append(ends, len(data))
+    starts = np.concatenate(([0], ends[:-1]))
+    n = len(ends)
+    broken: dict[str, int] = {}
+
+    def note(rule: str, bad: np.ndarray) -> None:
+        if bad.any():
+            broken[rule] = int(np.argmax(bad)) + 1
+
+    carriage = np.bincount(np.searchsorted(ends, np.flatnonzero(data == _CR), side="right"), minlength=n)
+    crlf = (ends - starts >= 2) & (data[ends - 1] == _LF) & (data[np.maximum(ends - 2, 0)] == _CR)
+    note("line_end", ~crlf | (carriage != 1))
+    bom = at_start and codec == "utf-8-sig" and block.startswith(codecs.BOM_UTF8)
+    if at_start and codec == "utf-8-sig" and not bom:
+        broken["bom"] = 1
+    if not text_checked:
+        return n, broken, None
+    content = starts.copy()
+    if bom:
+        content[0] += len(codecs.BOM_UTF8)
+    decodable = n
+    try:
+        block[content[0]:].decode(codec.removesuffix("-sig"))
+    except UnicodeDecodeError as error:
+        decodable = int(np.searchsorted(ends, content[0] + error.start, side="right"))
+        broken["decode"] = decodable + 1
+    well_formed = _quoted_fields(block, content, ends, fields)[:decodable]
+    note("fields", ~well_formed)
+    line1 = None
+    if at_start and decodable and well_formed[0]:
+        line1 = block[content[0]:ends[0]].decode(codec.removesuffix("-sig")).rstrip("\r\n")
+    return n, broken, line1
+
+
+def _quoted_fields(block: bytes, content: np.ndarray, ends: np.ndarray, fields: int) -> np.ndarray:
+    """Per line (its bytes from ``content`` to ``ends``): ``fields`` quoted fields (a quote inside one doubled),
+    separated by commas, then nothing but CR and LF; matched by RE2 on the bytes (Latin-1: any byte not a
+    quote is a field's content, as any character not a quote is)."""
+    record = _QUOTED_FIELD + f"(?:,{_QUOTED_FIELD}){{{fields - 1}}}"
+    offsets = np.append(content, ends[-1]).astype(np.int32)
+    lines = pa.Array.from_buffers(pa.binary(), len(ends), [None, pa.py_buffer(offsets), pa.py_buffer(block)])
+    matched = validators.bits(pc.match_substring_regex(lines, f"^{record}[\\r\\n]*$"))
+    return matched

@@ -8,8 +8,7 @@ SELECT
     'SP' || CAST(ev.permission_id AS VARCHAR(20)) AS record_id,
     ev.permitted_on        AS event_date,
     k.name_ja || '（' || k.article || '）' AS permission_kind,
-    -- a scalar look-up of the status name: joined, PostgreSQL rescans statuses for every event
-    (SELECT prev_st.name_ja FROM statuses prev_st WHERE prev_st.status_code = prev.status_code) AS previous_status,
+    prev_st.name_ja        AS previous_status,
 {{ m.person_columns('rc.card_number') }}
     st.name_ja             AS status,
     ev.ssw_field           AS ssw_field,
@@ -24,6 +23,7 @@ JOIN permission_kinds k ON k.kind = ev.kind
 {{ m.particulars_on('p', 'ev.person_id', 'ev.permitted_on') }}
 LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
 {{ m.permission_before('prev', 'ev.person_id', 'ev.permitted_on', 'ev.permission_id') }}
+LEFT JOIN statuses prev_st ON prev_st.status_code = prev.status_code
 {{ m.notification_on('rn', 'ev.person_id', 'ev.permitted_on') }}
 LEFT JOIN employers e ON e.employer_id = ev.employer_id
 WHERE ev.kind IN ('change', 'extension')
