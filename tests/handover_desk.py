@@ -2,7 +2,8 @@
 test's metadata database) and a desk that answers each waiting ``handover`` through its public REST API
 (``POST /auth/token``, ``GET …/hitlDetails``, ``PATCH …/taskInstances/handover/-1/hitlDetails``), exactly
 as a script or the Required Actions page would. ``dag.test()`` keeps the run alive while the task is in
-``awaiting_input`` and resumes it once the API has recorded the answer."""
+``awaiting_input`` and resumes it once the API has recorded the answer. The Celery topology test's desk
+answers through its real ``airflow api-server`` (anything with ``client()``, a signed-in httpx client)."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ class Answer:
 class HandoverDesk:
     """Answers waiting handover forms in turn: ``answers`` first, then ``default`` (None: leave them waiting)."""
 
-    server: ApiServer
+    server: ApiServer  # or anything whose client() is a signed-in httpx.Client (tests/celery/topology.py)
     answers: list[Answer] = field(default_factory=list)
     default: Answer | None = None
     seen: list[dict[str, Any]] = field(default_factory=list)  # each request as found, with its task's state
