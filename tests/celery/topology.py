@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import redis
 from cryptography.fernet import Fernet
 from processes import Component, free_port, wait_for
 
@@ -190,11 +191,15 @@ class Topology:
             time.sleep(0.5)
 
     def stop(self) -> float:
-        """Stop every component (workers first); returns the seconds the topology ran."""
+        """Stop every component (workers first) and remove the test's own queue from the broker (the
+        keys Celery shares with other users of the database stay); returns the seconds the topology ran."""
         for component in sorted(self.components.values(), key=lambda c: not c.name.startswith("worker")):
             component.stop()
         self._sampling.set()
-        return time.monotonic() - getattr(self, "started", time.monotonic())
+        wall = time.monotonic() - getattr(self, "started", time.monotonic())
+        with redis.Redis.from_url(REDIS_URL) as broker:
+            broker.delete(self.queue, f"_kombu.binding.{self.queue}")
+        return wall
 
     def figures(self) -> dict:
         mib = 1024 * 1024
