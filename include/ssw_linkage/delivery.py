@@ -18,7 +18,7 @@ from typing import Any
 
 from ssw_linkage.errors import PackageConflict
 from ssw_linkage.months import DataMonth
-from ssw_linkage.staging import Staging, fsync_dir, sha256_file
+from ssw_linkage.staging import DELIVERY, Staging, fsync_dir, sha256_file
 
 HANDOVER, REJECTED, PURGED = "handover", "rejected", "purged.json"
 
@@ -30,7 +30,12 @@ class Delivery:
         self.staging, self.month = Staging(staging_root), month
 
     def _path(self, name: str) -> Path:
+        """Where to write the record ``name`` (the directory is created)."""
         return self.staging.prepare().delivery_dir(self.month) / name
+
+    def _existing(self, name: str) -> Path:
+        """Where to read the record ``name``: reading creates nothing (the status page only reads)."""
+        return self.staging.root / DELIVERY / self.month.compact / name
 
     def _create(self, path: Path, data: bytes) -> bool:
         """Write a new file once (O_EXCL), flushed; False if it exists."""
@@ -55,7 +60,7 @@ class Delivery:
         self._path(f"r{revision}.notified").unlink(missing_ok=True)
 
     def notified(self, revision: int) -> bool:
-        return self._path(f"r{revision}.notified").is_file()
+        return self._existing(f"r{revision}.notified").is_file()
 
     # -- handover -----------------------------------------------------------------------------
     def record(self, kind: str, revision: int, record: dict[str, Any]) -> str:
@@ -68,18 +73,21 @@ class Delivery:
         if kind == HANDOVER:
             path = handover
         else:
-            attempt = 1 + sum(1 for _ in handover.parent.glob(f"r{revision}.{REJECTED}-*.json"))
-            path = self._path(f"r{revision}.{REJECTED}-{attempt}.json")
+            path = self._path(f"r{revision}.{REJECTED}-{1 + self.rejected(revision)}.json")
         if not self._create(path, data):
             raise PackageConflict(f"{path.name} of {self.month} was written meanwhile; answer again")
         return sha256_file(path)
 
     def handed_over(self, revision: int) -> bool:
-        return self._path(f"r{revision}.{HANDOVER}.json").is_file()
+        return self._existing(f"r{revision}.{HANDOVER}.json").is_file()
+
+    def rejected(self, revision: int) -> int:
+        """How many times MHLW refused the disc of ``revision``."""
+        return sum(1 for _ in self._existing("").glob(f"r{revision}.{REJECTED}-*.json"))
 
     def handover(self) -> tuple[int, dict[str, Any]] | None:
         """The latest handed-over revision and its record, or None if no revision was handed over."""
-        directory = self.staging.root / ".delivery" / self.month.compact
+        directory = self._existing("")
         found = (
             sorted((int(p.name[1:].split(".")[0]), p) for p in directory.glob(f"r*.{HANDOVER}.json"))
             if directory.is_dir()
@@ -92,12 +100,12 @@ class Delivery:
 
     def delivered(self) -> bool:
         """Handed over (any revision): what the deadline sensors and the watchdog wait for."""
-        return self.handover() is not None
+        return any(self._existing("").glob(f"r*.{HANDOVER}.json"))
 
     # -- retention ----------------------------------------------------------------------------
     def purged(self) -> dict[str, Any] | None:
         """The purge record, or None if the month's data has not been purged."""
-        path = self.staging.root / ".delivery" / self.month.compact / PURGED
+        path = self._existing(PURGED)
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
     def mark_purged(self, record: dict[str, Any]) -> None:

@@ -1,7 +1,9 @@
 """Where each data month stands against its deadline, for the operators' status page.
 
-Read from the staging directory (package, manifest counts, alert markers, cover sheet) and the state of
-the month's latest Airflow run, given by the caller. Counts and states only: never personal data.
+Read from the staging directory (package, manifest counts, alert markers, cover sheet, the delivery
+records of ``ssw_linkage.delivery``, which only say whether they exist) and the state of the month's
+latest Airflow run, given by the caller. Counts and states only: never personal data (the handover
+record's receiver is never read).
 """
 
 from __future__ import annotations
@@ -13,21 +15,23 @@ from pathlib import Path
 
 from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
 from ssw_linkage.deadline_alerts import AlertPolicy, Level
+from ssw_linkage.delivery import Delivery
 from ssw_linkage.months import DataMonth
-from ssw_linkage.staging import ALERTS, DISC, MANIFEST, Staging
+from ssw_linkage.staging import ALERTS, MANIFEST, Staging
 
-# ready, or further along the hand-over: the package was there by the deadline
-DELIVERED = ("ready", "notified", "handed over", "revised")
+# the month's package is published: ready, or further along the handover
+PUBLISHED = ("ready", "notified", "rejected", "handed over", "revised")
 RUNNING_RUN_STATES = ("queued", "running")
 
 
 @dataclass(frozen=True)
 class MonthStatus:
     month: DataMonth
-    state: str  # missing / running / failed / ready / notified / handed over / revised
+    state: str  # missing / running / failed / ready / notified / rejected / handed over / revised
     deadline: date
     business_days_left: int
-    colour: str  # red (past the deadline, not delivered), amber (inside the risk window), "" otherwise
+    colour: str  # red (past the deadline, not handed over), amber (inside the risk window), "" otherwise
+    revision: int | None = None  # the published package's revision (2 and later: a revision, see revisions)
     items: dict[int, int] = field(default_factory=dict)  # item number → rows in its file
     quarantined: int | None = None
     carried: int | None = None
@@ -40,10 +44,16 @@ class MonthStatus:
         return f"{self.deadline.isoformat()}（{weekday_ja(self.deadline)}）"
 
 
-def handover_state(staging: Path, month: DataMonth) -> str | None:
-    """The hand-over state (``notified``, ``handed over`` or ``revised``) once "Handover in Airflow" records
-    it in staging; nothing records it yet, so None."""
-    return None
+def handover_state(staging: Path, month: DataMonth, revision: int) -> str | None:
+    """How far the month's current ``revision`` has gone since READY: ``handed over`` (``revised`` for r2
+    or later, a corrected package handed over again), ``rejected`` (refused and not handed over since),
+    ``notified`` (the readiness mail went out); None before its notice."""
+    delivery = Delivery(staging, month)
+    if delivery.handed_over(revision):
+        return "revised" if revision > 1 else "handed over"
+    if delivery.rejected(revision):
+        return "rejected"
+    return "notified" if delivery.notified(revision) else None
 
 
 def month_status(
@@ -57,23 +67,22 @@ def month_status(
     """The month's status; ``run`` is its latest Airflow run as ``(run_id, state)``, if any."""
     store = Staging(staging)
     run_id, run_state = run or (None, None)
-    state = handover_state(staging, month)
-    if state is None:
-        if store.is_ready(month):
-            state = "ready"
-        elif run_state in RUNNING_RUN_STATES:
-            state = "running"
-        else:
-            state = "failed" if run_state == "failed" else "missing"
+    revision = store.revision(month) if store.is_ready(month) else None
+    if revision is not None:
+        state = handover_state(staging, month, revision) or "ready"
+    elif run_state in RUNNING_RUN_STATES:
+        state = "running"
+    else:
+        state = "failed" if run_state == "failed" else "missing"
     deadline = calendar.deadline(month)
     risk_day = deadline
     for _ in range((policy or AlertPolicy()).risk_business_days):
         risk_day = calendar.previous_business_day(risk_day)
     colour = ""
-    if state not in DELIVERED:
+    if not Delivery(staging, month).delivered():  # as the deadline alerts: READY alone does not count
         colour = "red" if today > deadline else "amber" if today >= risk_day else ""
     items, quarantined, carried = {}, None, None
-    if state in DELIVERED:
+    if revision is not None:
         manifest = json.loads((store.package(month) / MANIFEST).read_text(encoding="utf-8"))
         items = {entry["item"]: entry["written"] + entry["carried_over"] for entry in manifest["items"]}
         quarantined, carried = manifest["held"]["rows"], manifest["carried"]["rows"]
@@ -85,6 +94,7 @@ def month_status(
         deadline=deadline,
         business_days_left=calendar.business_days_between(today, deadline),
         colour=colour,
+        revision=revision,
         items=items,
         quarantined=quarantined,
         carried=carried,
@@ -95,4 +105,6 @@ def month_status(
 
 
 def cover_sheet(staging: Path, month: DataMonth) -> Path:
-    return staging / DISC / month.compact / "COVER.PDF"
+    """The cover sheet of the month's current revision (``disc/YYYYMM-r<n>/`` from r2 on)."""
+    store = Staging(staging)
+    return store.disc_dir(month, store.revision(month)) / "COVER.PDF"

@@ -1,11 +1,17 @@
 """The production topology for real (`make test-celery`): unpausing the DAG runs last month (scheduled),
 then the three months before it are backfilled through the REST API on two Celery workers, one of them
-killed with SIGKILL mid-run.
+killed with SIGKILL mid-run; an ISA officer answers each run's handover through the REST API.
+
+Deadline sensors are observed on any day of the year with the sensors' clock of the test
+(``shifted_clock/``): last month's risk alert time is first an hour ahead of it, so its sensors defer;
+once the risk sensor's trigger is seen in the triggerer, that time is moved PROBE_LEAD seconds ahead, the
+trigger fires, the sensor mails the alert, and only then does the officer record the handover.
 
 Checks: every task try ran on a Celery worker of the test's own queue (both workers used), the packages
-and discs are byte-identical to `ssw-linkage run`'s, deadline sensors defer to the triggerer, each
-month and level is mailed once to a real SMTP server, and the killed worker's tasks are retried
-elsewhere with nothing duplicated. Wall time and peak memory are printed and saved beside the logs.
+and discs are byte-identical to `ssw-linkage run`'s, the sensors waiting for their time were deferred to
+the triggerer, each month and level due was mailed once to a real SMTP server (the probe's once its time
+had come), and the killed worker's tasks are retried elsewhere with nothing duplicated. Wall time and
+peak memory are printed and saved beside the logs.
 """
 
 from __future__ import annotations
@@ -13,40 +19,61 @@ from __future__ import annotations
 import filecmp
 import json
 import subprocess
-import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 from databases import PG_URL
+from handover_desk import HANDED_OVER, Answer, HandoverDesk
 from sqlalchemy import create_engine, text
 from topology import BIN, DAG_ID, Topology, free_port, wait_for
 
 from ssw_linkage import deadline_alerts as da
 from ssw_linkage.business_calendar import GovernmentCalendar
-from ssw_linkage.months import DataMonth
+from ssw_linkage.delivery import Delivery
+from ssw_linkage.months import JST, DataMonth
 from ssw_linkage.staging import Staging
 
 pytestmark = [pytest.mark.celery, pytest.mark.timeout(900)]
 
-SUBJECT_LEVEL = {"提出期限が近づいています": da.Level.RISK, "本日が提出期限": da.Level.FINAL, "期限超過": da.Level.LATE}
+PROBE, PROBE_LEAD = da.Level.RISK, 30  # last month's sensor observed deferred, and its alert's seconds ahead
+SUBJECT_LEVEL = {
+    "提出期限が近づいています": da.Level.RISK,
+    "未受領": da.Level.UNCOLLECTED,
+    "本日が提出期限": da.Level.FINAL,
+    "期限超過": da.Level.LATE,
+}
 
 
 class MailSink:
-    """A real SMTP server on loopback (aiosmtpd) keeping what it receives."""
+    """A real SMTP server on loopback (aiosmtpd) keeping what it receives, with the time it arrived."""
 
     def __init__(self) -> None:
         from aiosmtpd.controller import Controller
 
         self.port = free_port()
-        self.messages: list = []
+        self.received: list[tuple[datetime, object]] = []
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        self.received.append((datetime.now(UTC), message_from_bytes(envelope.content, policy=policy.default)))
         return "250 OK"
+
+    def alerts(self, months: list[DataMonth]) -> list[tuple[datetime, DataMonth, da.Level]]:
+        """The deadline alerts received, as (arrival, month, level)."""
+        found = []
+        for at, message in self.received:
+            level = next((lv for marker, lv in SUBJECT_LEVEL.items() if marker in message["Subject"]), None)
+            month = next((m for m in months if f"{m}分" in message["Subject"]), None)
+            assert "処理失敗" not in message["Subject"], message["Subject"]
+            if month and level:
+                found.append((at, month, level))
+        return found
+
+    def subjects(self, containing: str) -> list[str]:
+        return [message["Subject"] for _, message in self.received if containing in message["Subject"]]
 
 
 @pytest.fixture
@@ -77,34 +104,50 @@ def same_tree(a: Path, b: Path) -> bool:
     return match == names and not mismatch and not errors and names == sorted(p.name for p in b.iterdir())
 
 
-def test_three_months_on_two_celery_workers_one_killed(databases, tmp_path, capsys):
+def test_four_months_on_two_celery_workers_one_killed(databases, tmp_path, capsys, monkeypatch):
+    # the glue's names below import Airflow: in this process, with a home of its own (never the
+    # topology's, whose environment names its own); never at collection, before the DAG tests' conftest
+    monkeypatch.setenv("AIRFLOW_HOME", str(tmp_path / "pytest-airflow-home"))
+    from ssw_linkage.airflow_glue.deadline_watch import DELIVERED_MAIL
+    from ssw_linkage.airflow_glue.handover import HANDED_OVER_OPTION
+
     metadata_url, source_url = databases
-    now = datetime.now(UTC)
-    this_month = DataMonth.of(now)
-    last = this_month.previous()
+    calendar, alert_policy = GovernmentCalendar.from_environment(), da.AlertPolicy()
+    last = _last_scheduled_month(datetime.now(UTC), calendar)
     backfilled = [last.previous().previous().previous(), last.previous().previous(), last.previous()]
     months = [*backfilled, last]
     ssw("seed", "--source", source_url, "--months", f"{months[0]}:{last}", "--events", "12000", "--bad-rate", "0.01")
-    calendar, alert_policy = GovernmentCalendar.from_environment(), da.AlertPolicy()
-    expected = {  # what each month's deadline sensor must do at this moment (the package is not ready yet)
-        (month, level): da.sensor_action(level, da.facts(month, now, calendar, alert_policy), now, False)[0]
-        for month in months
-        for level in da.Level
-    }
+    alert_at = da.facts(last, datetime.now(UTC), calendar, alert_policy).alert_times[PROBE]
+
+    def actions(at: datetime) -> dict:  # what each sensor does when the sensors' clock says ``at``
+        return {
+            (month, level): da.sensor_action(level, da.facts(month, at, calendar, alert_policy), at, False)[0]
+            for month in months
+            for level in da.Level
+        }
+
+    before, after = actions(alert_at - timedelta(hours=1)), actions(alert_at)
+    assert (before[last, PROBE], after[last, PROBE]) == ("wait", "alert")
     sink = MailSink()
     sink.controller.start()
     staging = tmp_path / "staging"
     topology = Topology(tmp_path / "airflow", metadata_url, source_url, staging, sink.port)
     topology.root.mkdir()
+    topology.shift_clock((alert_at - timedelta(hours=1) - datetime.now(UTC)).total_seconds())
     metadata = create_engine(metadata_url.replace("postgresql://", "postgresql+psycopg://"))
+    watch = None
     try:
         topology.start()
         api = topology.api
         wait_for("the DAG to be parsed", lambda: api.get(f"/api/v2/dags/{DAG_ID}").status_code == 200, 180)
         assert api.patch(f"/api/v2/dags/{DAG_ID}", json={"is_paused": False}).status_code == 200
-        # Unpausing creates last month's scheduled run. It must exist before a backfill reaches that month:
-        # a backfill run at the same logical date makes the scheduler crash on creating its own.
-        wait_for("last month's scheduled run", lambda: _runs(metadata, "scheduled") == {"success"}, 300, 2)
+        # Unpausing creates last month's scheduled run. It must exist before a backfill reaches that month
+        # (a backfill run at the same logical date makes the scheduler crash on creating its own), and its
+        # package must be published first: the CLI publishes in that order below (carry-over depends on it).
+        (probe,) = wait_for("last month's scheduled run", lambda: _runs(metadata, "scheduled"), 300, 2)
+        officer = Answer(HANDED_OVER_OPTION, dict(HANDED_OVER))
+        watch = Watch(topology, metadata, sink, (probe, last), alert_at, _extraction_tasks(api), officer)
+        wait_for("last month's package", lambda: watch.poll() or Staging(staging).is_ready(last), 400, 0.3)
         backfill = api.post(
             "/api/v2/backfills",
             json={
@@ -116,15 +159,11 @@ def test_three_months_on_two_celery_workers_one_killed(databases, tmp_path, caps
             },
         )
         assert backfill.status_code == 200, backfill.text
-        # a run of the month in progress: refused, but its deadline sensors wait for weeks, in the triggerer
-        probe = api.post(f"/api/v2/dags/{DAG_ID}/dagRuns", json={"logical_date": now.isoformat()})
-        assert probe.status_code == 200, probe.text
-        seen, killed = _watch(topology, metadata, probe.json()["dag_run_id"])
-        deferred_probe = _deferred_sensors(metadata, probe.json()["dag_run_id"])
-        ended = api.patch(f"/api/v2/dags/{DAG_ID}/dagRuns/{probe.json()['dag_run_id']}", json={"state": "failed"})
-        assert ended.status_code == 200, ended.text
+        wait_for("every run to finish", lambda: watch.poll() or watch.finished(len(months)), 600, 0.3)
         tries = _tries(metadata)
     finally:
+        if watch is not None:
+            watch.desk_stop()
         wall = topology.stop()
         sink.controller.stop()
         metadata.dispose()
@@ -134,13 +173,14 @@ def test_three_months_on_two_celery_workers_one_killed(databases, tmp_path, caps
         print(f"\ncelery topology: {json.dumps(figures)}  (logs: {topology.root})")
 
     runs = {t.run_id: t for t in tries if t.run_type in ("backfill", "scheduled")}
-    assert sorted(str(DataMonth.of(r.logical_date)) for r in runs.values()) == sorted(map(str, months))
+    month_of = {run_id: DataMonth.of(r.logical_date) for run_id, r in runs.items()}
+    assert sorted(map(str, month_of.values())) == sorted(map(str, months))
     assert [r.run_type for r in runs.values()].count("backfill") == 3
     assert {r.run_state for r in runs.values()} == {"success"}
     ran = [t for t in tries if t.run_id in runs and t.hostname]
     assert {t.queue for t in ran} == {topology.queue} and all(t.external_executor_id for t in ran)
     assert {t.hostname for t in ran} == {"w1", "w2"}, "both Celery workers must have run tasks"
-    assert killed, "the worker was never seen running a task"
+    assert watch.killed, "the worker was never seen running an extraction"
     retried = {(t.run_id, t.task_id, t.map_index) for t in ran if t.hostname == "w2" and t.ended_by_kill}
     assert retried, "no task of the killed worker was running when it was killed"
     for key in retried:
@@ -154,79 +194,112 @@ def test_three_months_on_two_celery_workers_one_killed(databases, tmp_path, caps
         assert same_tree(staging / "disc" / month.compact, cli / "disc" / month.compact), f"disc {month} differs"
     assert Staging(staging).published_months() == months
     assert not (staging / ".superseded").exists() and not (staging / ".damaged").exists()
+    assert all(Staging(staging).revision(m) == 1 and Delivery(staging, m).handed_over(1) for m in months)
+    assert sorted(seen["run_id"] for seen in watch.desk.seen) == sorted(runs)
+    assert {seen["response"] for seen in watch.desk.seen} == {200}
+    notices = sink.subjects("の準備ができました")  # the readiness notice to MHLW, once per month
+    assert sorted(str(m) for m in months for s in notices if f"】{m}分" in s) == sorted(map(str, months))
 
-    alerts = []
-    for message in sink.messages:
-        level = next((lv for marker, lv in SUBJECT_LEVEL.items() if marker in message["Subject"]), None)
-        month = next((m for m in months if f"{m}分" in message["Subject"]), None)
-        assert "処理失敗" not in message["Subject"] or month is None, message["Subject"]
-        if month and level:
-            alerts.append((month, level))
-    assert sorted(alerts, key=str) == sorted((k for k, action in expected.items() if action == "alert"), key=str)
-    assert not any(m for m in sink.messages if f"{this_month}分" in m["Subject"] and "期限" in m["Subject"])
-    markers = sorted(p.name for p in (staging / ".alerts").iterdir())
-    assert markers == sorted(f"{m.compact}-{lv.value}" for (m, lv), action in expected.items() if action == "alert")
-
+    # deadline sensors: the probe's and every other sensor waiting for its time were deferred to the
+    # triggerer; each month and level due was mailed once, the probe's only once its time had come
     sensors = [t for t in ran if t.current and t.task_id.startswith("deadline_")]
-    assert len(sensors) == 3 * len(months) and {t.state for t in sensors} == {"success"}
-    waiting = {(str(DataMonth.of(runs[r].logical_date)), task) for r, task in seen if r in runs}
-    for (month, level), action in expected.items():
-        assert ((str(month), f"deadline_{level.value}") in waiting) == (action == "wait"), (month, level)
-    assert sorted(deferred_probe) == ["deadline_final", "deadline_late", "deadline_risk"]
+    assert len(sensors) == len(da.Level) * len(months) and {t.state for t in sensors} == {"success"}
+    deferred = {(month_of[run], da.Level(task.removeprefix("deadline_"))) for run, task in watch.in_triggerer}
+    assert deferred == {key for key, action in before.items() if action == "wait"}
+    for run, task in watch.in_triggerer:  # the probe's trigger fired at its time, the others at the handover
+        status = "due" if (run, task) == watch.probe else "delivered"
+        assert watch.fired(run, task) == [f"TriggerEvent<{{'status': '{status}'}}>"], (run, task)
+    alerts = sink.alerts(months)
+    mailed = {key for key, action in after.items() if action == "alert"}
+    assert sorted(((m, lv) for _, m, lv in alerts), key=str) == sorted(mailed, key=str)
+    assert [at for at, m, lv in alerts if (m, lv) == (last, PROBE)][0] >= watch.probe_due
+    markers = {p.name for p in (staging / ".alerts").iterdir()}
+    assert markers == {f"{m.compact}-{kind}" for m, lv in mailed for kind in (lv.value, DELIVERED_MAIL)}
+    all_clear = sink.subjects("の受け渡しが記録されました")  # once per alerted month, after its handover
+    assert sorted(str(m) for m in months for s in all_clear if f"】{m}分" in s) == sorted(str(m) for m, _ in mailed)
 
 
-def _runs(metadata, run_type: str) -> set[str]:
+def _last_scheduled_month(now: datetime, calendar: GovernmentCalendar) -> DataMonth:
+    """The month of the run that unpausing creates: the latest whose run time (the DAG's timetable: the
+    first business day of the next month, 07:00 JST) has come; in the first days of a month, the one before."""
+    month = DataMonth.of(now).previous()
+    runs_at = datetime.combine(calendar.first_business_day(month.next()), time(7), tzinfo=JST)
+    return month if now >= runs_at else month.previous()
+
+
+def _runs(metadata, run_type: str) -> list[str]:
     with metadata.connect() as conn:
-        query = text("SELECT state FROM dag_run WHERE dag_id = :dag AND run_type = :type")
-        return set(conn.execute(query, {"dag": DAG_ID, "type": run_type}).scalars())
+        query = text("SELECT run_id FROM dag_run WHERE dag_id = :dag AND run_type = :type")
+        return list(conn.execute(query, {"dag": DAG_ID, "type": run_type}).scalars())
 
 
-def _watch(topology: Topology, metadata, probe_run: str, timeout: float = 600) -> tuple[set, bool]:
-    """Until every backfill run has finished: kill -9 worker w2 as soon as it runs an extraction, and
-    note each (run, sensor) seen deferred. Returns those and whether the kill happened."""
-    seen: set[tuple[str, str]] = set()
-    killed = False
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for component in topology.components.values():
-            if component.process.poll() is not None and not (killed and component.name == "worker-w2"):
+def _extraction_tasks(api) -> set[str]:
+    """The tasks ``publish`` waits for, but the run's first (resolve_month): the DAG's extraction."""
+    tasks = api.get(f"/api/v2/dags/{DAG_ID}/tasks").json()["tasks"]
+    downstream = {t["task_id"]: set(t["downstream_task_ids"]) for t in tasks}
+    first = set(downstream) - set().union(*downstream.values())
+    return {task for task, after in downstream.items() if "publish" in after} - first
+
+
+class Watch:
+    """Polled until every run has finished: kill -9 worker w2 as soon as it runs an extraction task of a
+    backfill run; note each (run, task) seen deferred with its trigger in the triggerer; once the probe
+    (last month's ``PROBE`` sensor) is, move its alert time ``PROBE_LEAD`` seconds ahead; once its alert has
+    arrived, let the officer answer the handovers (``desk``)."""
+
+    def __init__(self, topology: Topology, metadata, sink: MailSink, probe, alert_at: datetime, extraction, officer):
+        self.topology, self.metadata, self.sink, self.extraction = topology, metadata, sink, extraction
+        self.officer = officer  # the answer to every handover
+        (probe_run, self.probe_month), self.alert_at = probe, alert_at
+        self.probe = (probe_run, f"deadline_{PROBE.value}")
+        self.in_triggerer: set[tuple[str, str]] = set()
+        self.killed, self.probe_due, self.desk = False, None, None
+        self.rows = []
+
+    def poll(self) -> None:
+        for component in self.topology.components.values():
+            if component.process.poll() is not None and not (self.killed and component.name == "worker-w2"):
                 raise RuntimeError(f"{component.name} died; see {component.log}")
-        with metadata.connect() as conn:
-            rows = conn.execute(
+        with self.metadata.connect() as conn:
+            self.rows = conn.execute(
                 text(
-                    "SELECT ti.run_id, ti.task_id, ti.state, ti.hostname, dr.run_type, dr.state AS run_state "
-                    "FROM task_instance ti JOIN dag_run dr ON dr.run_id = ti.run_id AND dr.dag_id = ti.dag_id "
+                    "SELECT ti.run_id, ti.task_id, ti.state, ti.hostname, dr.run_type, dr.state AS run_state, "
+                    "j.job_type FROM task_instance ti "
+                    "JOIN dag_run dr ON dr.run_id = ti.run_id AND dr.dag_id = ti.dag_id "
+                    "LEFT JOIN trigger t ON t.id = ti.trigger_id LEFT JOIN job j ON j.id = t.triggerer_id "
                     "WHERE ti.dag_id = :dag"
                 ),
                 {"dag": DAG_ID},
             ).all()
-        seen |= {(r.run_id, r.task_id) for r in rows if r.state == "deferred" and r.run_id != probe_run}
-        if not killed and any(
-            r.hostname == "w2" and r.state == "running" and r.task_id == "extract_item" for r in rows
+        self.in_triggerer |= {
+            (r.run_id, r.task_id) for r in self.rows if r.state == "deferred" and r.job_type == "TriggererJob"
+        }
+        if not self.killed and any(
+            r.hostname == "w2" and r.state == "running" and r.task_id in self.extraction and r.run_type == "backfill"
+            for r in self.rows
         ):
-            topology.components["worker-w2"].kill_hard()
-            killed = True
-        backfill_states = {r.run_state for r in rows if r.run_type == "backfill"}
-        if killed and backfill_states and backfill_states <= {"success", "failed"}:
-            return seen, killed
-        time.sleep(0.3)
-    raise TimeoutError(f"the backfill runs did not finish within {timeout:.0f} s; logs in {topology.root}")
+            self.topology.components["worker-w2"].kill_hard()
+            self.killed = True
+        if self.probe_due is None and self.probe in self.in_triggerer:
+            self.probe_due = datetime.now(UTC) + timedelta(seconds=PROBE_LEAD)
+            self.topology.shift_clock((self.alert_at - self.probe_due).total_seconds())
+        if self.desk is None and self.probe_due and any(lv is PROBE for *_, lv in self.sink.alerts([self.probe_month])):
+            self.desk = HandoverDesk(self.topology, default=self.officer)
 
+    def finished(self, runs: int) -> bool:
+        states = {(r.run_id, r.run_state) for r in self.rows}
+        return len(states) == runs and {s for _, s in states} <= {"success", "failed"}
 
-def _deferred_sensors(metadata, run_id: str) -> list[str]:
-    """The run's sensors that are deferred with their trigger taken by the triggerer."""
-    query = text(
-        "SELECT ti.task_id FROM task_instance ti JOIN trigger t ON t.id = ti.trigger_id "
-        "JOIN job j ON j.id = t.triggerer_id AND j.job_type = 'TriggererJob' "
-        "WHERE ti.run_id = :run AND ti.state = 'deferred' AND t.classpath LIKE '%PackageReadyTrigger'"
-    )
+    def fired(self, run_id: str, task_id: str) -> list[str]:
+        """The events the task's triggers fired, from the trigger logs in the triggerer's own AIRFLOW_HOME."""
+        home = self.topology.components["triggerer"].home
+        logs = home / "logs" / f"dag_id={DAG_ID}" / f"run_id={run_id}" / f"task_id={task_id}"
+        lines = [json.loads(line) for log in logs.glob("*.trigger.*.log") for line in log.read_text().splitlines()]
+        return [line["result"] for line in lines if line["event"] == "Trigger fired event"]
 
-    def found():
-        with metadata.connect() as conn:
-            names = conn.execute(query, {"run": run_id}).scalars().all()
-        return names if len(names) == 3 else None
-
-    return wait_for("the probe's sensors to be deferred in the triggerer", found, 120)
+    def desk_stop(self) -> None:
+        if self.desk is not None:
+            self.desk.stop()
 
 
 def _tries(metadata) -> list:

@@ -2,6 +2,8 @@
 local server), Redis as the Celery broker, scheduler, dag-processor, triggerer, api-server and two
 Celery workers with their own AIRFLOW_HOME sharing one staging directory (docker-compose.yaml's
 services, same environment). Every wait is bounded; ``stop`` ends every process group it started.
+The deadline sensors' clock is the test's: ``shifted_clock/sitecustomize.py`` adds the seconds written
+in ``clock_file`` (0 unless the test writes another offset).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import redis
 from cryptography.fernet import Fernet
 from processes import Component, free_port, wait_for
 
@@ -27,6 +30,7 @@ BIN = Path(sys.executable).parent
 AIRFLOW = str(BIN / "airflow")
 DAG_ID = "ssw_monthly_provision"
 REDIS_URL = os.environ.get("SSW_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+SHIFTED_CLOCK = Path(__file__).with_name("shifted_clock")
 
 
 @dataclass
@@ -50,6 +54,13 @@ class Topology:
         self.fernet_key = Fernet.generate_key().decode()
         self.jwt_secret = secrets.token_hex(32)
         self._sampling = threading.Event()
+        self.clock_file = self.root / "clock-offset-seconds"
+
+    def shift_clock(self, seconds: float) -> None:
+        """Set the deadline sensors' clock ``seconds`` ahead of the real one (behind if negative)."""
+        partial = self.clock_file.with_suffix(".partial")
+        partial.write_text(f"{seconds}\n")
+        partial.replace(self.clock_file)  # a process reading it sees the old offset or the new one
 
     def common_env(self, home: Path) -> dict[str, str]:
         db = self.metadata_url.split("://", 1)[1]
@@ -57,6 +68,8 @@ class Topology:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "SSW_"))}
         env.update(
             PATH=f"{BIN}:{env.get('PATH', '')}",
+            PYTHONPATH=os.pathsep.join(filter(None, [str(SHIFTED_CLOCK), env.get("PYTHONPATH")])),
+            SSW_TEST_CLOCK_FILE=str(self.clock_file),
             AIRFLOW_HOME=str(home),
             AIRFLOW__CORE__EXECUTOR="CeleryExecutor",
             AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=f"postgresql+psycopg2://{db}",
@@ -89,6 +102,7 @@ class Topology:
             AIRFLOW_VAR_SSW_STAGING_DIR=str(self.staging),
             AIRFLOW_VAR_SSW_NOTICE_DIR=str(self.staging / "notices"),
             AIRFLOW_VAR_SSW_ALERT_RECIPIENTS="oncall@isa.example",
+            AIRFLOW_VAR_SSW_MHLW_RECIPIENTS="pension-contact@mhlw.example",
         )
         return env
 
@@ -106,6 +120,8 @@ class Topology:
 
     def start(self, timeout: float = 240) -> None:
         (self.root / "passwords.json").write_text(json.dumps({"admin": self.password}))
+        if not self.clock_file.exists():
+            self.shift_clock(0)
         migrate = self._home("migrate")
         subprocess.run(
             [AIRFLOW, "db", "migrate"],
@@ -141,12 +157,14 @@ class Topology:
         for name in self.worker_names:
             log = self.components[f"worker-{name}"].log
             wait_for(f"celery worker {name}", lambda log=log: " ready." in log.read_text(errors="replace"), timeout)
-        self.api = httpx.Client(base_url=self.base_url, timeout=30, headers={"Authorization": f"Bearer {self.token()}"})
+        self.api = self.client()
 
-    def token(self) -> str:
+    def client(self) -> httpx.Client:
+        """A REST client signed in as the admin (the handover desk's officer too)."""
         response = httpx.post(f"{self.base_url}/auth/token", json={"username": "admin", "password": self.password})
         response.raise_for_status()
-        return response.json()["access_token"]
+        token = response.json()["access_token"]
+        return httpx.Client(base_url=self.base_url, timeout=30, headers={"Authorization": f"Bearer {token}"})
 
     def _healthy(self) -> bool:
         for component in self.components.values():
@@ -173,11 +191,15 @@ class Topology:
             time.sleep(0.5)
 
     def stop(self) -> float:
-        """Stop every component (workers first); returns the seconds the topology ran."""
+        """Stop every component (workers first) and remove the test's own queue from the broker (the
+        keys Celery shares with other users of the database stay); returns the seconds the topology ran."""
         for component in sorted(self.components.values(), key=lambda c: not c.name.startswith("worker")):
             component.stop()
         self._sampling.set()
-        return time.monotonic() - getattr(self, "started", time.monotonic())
+        wall = time.monotonic() - getattr(self, "started", time.monotonic())
+        with redis.Redis.from_url(REDIS_URL) as broker:
+            broker.delete(self.queue, f"_kombu.binding.{self.queue}")
+        return wall
 
     def figures(self) -> dict:
         mib = 1024 * 1024

@@ -250,3 +250,11 @@ def test_trigger_fires_delivered_or_due(tmp_path):
     assert asyncio.run(_first_event(delivered)) == {"status": "delivered"}
     cls, kwargs = deadline_watch.PackageDeliveredTrigger(str(tmp_path), "2026-05", soon, 5).serialize()
     assert cls == "ssw_linkage.airflow_glue.deadline_watch.PackageDeliveredTrigger" and kwargs["poll_seconds"] == 5
+
+
+def test_the_trigger_keeps_the_sensors_clock(tmp_path, monkeypatch):
+    """The sensor computes its alert time with ``clock()``; its trigger, in the triggerer, waits by the same."""
+    due = datetime(2030, 1, 30, 9, tzinfo=JST)
+    monkeypatch.setattr(deadline_watch, "clock", lambda: due)
+    trigger = deadline_watch.PackageDeliveredTrigger(str(tmp_path), "2029-12", due.isoformat(), 600)
+    assert asyncio.run(asyncio.wait_for(_first_event(trigger), 5)) == {"status": "due"}

@@ -1,6 +1,7 @@
 """The provision status page on a real API server: refused without a valid Airflow login, rendered in a
 real headless browser (Debian's chromium through chromedriver) with the demo's months in the right
-states, and its backfill button going through Airflow's backfill API (a paused DAG is reported).
+states (the handover states from the delivery records the handover writes, never the receiver's name),
+and its backfill button going through Airflow's backfill API (a paused DAG is reported).
 
 The screenshot is saved in the test's tmp dir (and to ``$SSW_STATUS_SCREENSHOT`` if set: docs/status-page.png).
 """
@@ -18,11 +19,17 @@ from pathlib import Path
 import httpx
 import pytest
 from processes import Component, free_port, wait_for
+from sqlalchemy import text
+
+from ssw_linkage import source as source_db
+from ssw_linkage.delivery import HANDOVER, REJECTED, Delivery
+from ssw_linkage.months import DataMonth
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 DAG_ID = "ssw_monthly_provision"
 CHROMEDRIVER = shutil.which("chromedriver")
+RECEIVER = "厚労 花子"  # MHLW's receiver, in the handover records only: the page never shows it
 
 pytestmark = pytest.mark.skipif(
     CHROMEDRIVER is None or shutil.which("chromium") is None,
@@ -36,8 +43,9 @@ def run(*argv: str, env: dict) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """An API server (SQLite metadata) on a demo staging: January and February published, a failed run
-    for March, a queued one for April, an alert mailed for March, the rest missing."""
+    """An API server (SQLite metadata) on a demo staging: January handed over, February revised (r2 handed
+    over), a failed run for March, a queued one for April, May ready, June notified, July rejected, an
+    alert mailed for March, the rest missing."""
     root = tmp_path_factory.mktemp("status-page")
     staging, source = root / "staging", f"sqlite:///{root / 'source.db'}"
     port, password = free_port(), secrets.token_urlsafe(12)
@@ -56,10 +64,19 @@ def server(tmp_path_factory):
         AIRFLOW_VAR_SSW_FIRST_MONTH="2026-01",
     )
     ssw = str(BIN / "ssw-linkage")
-    run(ssw, "seed", "--source", source, "--months", "2026-01:2026-04", "--events", "3000", "--bad-rate", "0.01",
+    run(ssw, "seed", "--source", source, "--months", "2026-01:2026-07", "--events", "4000", "--bad-rate", "0.01",
         env=env)
-    for month in ("2026-01", "2026-02"):
+    for month in ("2026-01", "2026-02", "2026-05", "2026-06", "2026-07"):
         run(ssw, "run", "--month", month, "--source", source, "--staging", str(staging), env=env)
+    for month in ("2026-01", "2026-02", "2026-06", "2026-07"):
+        notify(staging, month, 1)
+    for month, revision, kind in (("2026-01", 1, HANDOVER), ("2026-02", 1, HANDOVER), ("2026-07", 1, REJECTED)):
+        record(staging, month, revision, kind)
+    with source_db.connect(source).begin() as conn:  # a correction after February's notice: its rerun is r2
+        conn.execute(text("UPDATE employers SET representative = representative || ' 様' WHERE employer_id % 3 = 0"))
+    run(ssw, "run", "--month", "2026-02", "--source", source, "--staging", str(staging), env=env)
+    notify(staging, "2026-02", 2)
+    record(staging, "2026-02", 2, HANDOVER)
     (staging / ".alerts").mkdir(mode=0o700, exist_ok=True)
     (staging / ".alerts" / "202603-late").touch()
     run(str(BIN / "airflow"), "db", "migrate", env=env)
@@ -77,9 +94,22 @@ def server(tmp_path_factory):
             if state:
                 run_id = created.json()["dag_run_id"]
                 assert client.patch(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}", json={"state": state}).is_success
-        yield base, token["access_token"], client
+        yield base, token["access_token"], client, staging
     finally:
         api.stop()
+
+
+def notify(staging: Path, month: str, revision: int) -> None:
+    """The readiness notice's claim, as notify_mhlw takes it before mailing."""
+    assert Delivery(staging, DataMonth.parse(month)).claim_notice(revision, "ab" * 32)
+
+
+def record(staging: Path, month: str, revision: int, kind: str) -> None:
+    """A handover or a refusal, recorded as the handover task records the officer's answer."""
+    answer = {"data_month": month, "revision": revision, "outcome": kind, "received_by": RECEIVER,
+              "organisation": "厚生労働省年金局", "disc_serial": f"ISA-CDR-{month}-{revision}",
+              "reason": "媒体が読み取れない" if kind == REJECTED else ""}
+    Delivery(staging, DataMonth.parse(month)).record(kind, revision, answer)
 
 
 def _up(url: str) -> bool:
@@ -91,7 +121,7 @@ def _up(url: str) -> bool:
 
 @pytest.mark.parametrize("path", ["/ssw-status/", "/ssw-status/cover/202601"])
 def test_without_a_valid_airflow_login_the_page_is_refused(server, path):
-    base, token, _ = server
+    base, token, *_ = server
     assert httpx.get(base + path).status_code == 401
     assert httpx.get(base + path, headers={"Authorization": "Bearer not-a-token"}).status_code == 403
     assert httpx.get(base + path, cookies={"_token": token[:-4] + "AAAA"}).status_code == 403
@@ -104,7 +134,7 @@ def test_the_page_in_a_headless_browser_shows_each_month_state_and_reports_a_pau
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    base, token, client = server
+    base, token, client, staging = server
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium")
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1500,900"):
@@ -116,10 +146,16 @@ def test_the_page_in_a_headless_browser_shows_each_month_state_and_reports_a_pau
         browser.get(f"{base}/ssw-status/")
         rows = {r.get_attribute("data-month"): r for r in browser.find_elements(By.CSS_SELECTOR, "tr[data-month]")}
         states = {month: r.get_attribute("data-state") for month, r in rows.items()}
-        assert states["2026-01"] == states["2026-02"] == "ready"
-        assert (states["2026-03"], states["2026-04"]) == ("failed", "running")
-        assert {states[m] for m in rows if m > "2026-04"} == {"missing"}
-        assert rows["2026-01"].get_attribute("class") == "" and rows["2026-03"].get_attribute("class") == "red"
+        assert [states[f"2026-0{n}"] for n in range(1, 8)] == [
+            "handed over", "revised", "failed", "running", "ready", "notified", "rejected"
+        ]
+        assert {states[m] for m in rows if m > "2026-07"} == {"missing"}
+        colours = {month: r.get_attribute("class") for month, r in rows.items() if month <= "2026-07"}
+        assert {month for month, colour in colours.items() if colour != "red"} == {"2026-01", "2026-02"}
+        assert "第2版" in rows["2026-02"].text and "第" not in rows["2026-01"].find_element(By.CLASS_NAME, "state").text
+        assert "受領拒否" in rows["2026-07"].text and RECEIVER not in browser.page_source
+        revised = client.get(rows["2026-02"].find_element(By.LINK_TEXT, "cover").get_attribute("href"))
+        assert revised.content == (staging / "disc" / "202602-r2" / "COVER.PDF").read_bytes()  # r2's cover sheet
         assert "late" in rows["2026-03"].text and "2026-02-26（木）" in rows["2026-01"].text
         assert rows["2026-01"].find_element(By.LINK_TEXT, "cover").get_attribute("href").endswith("/202601")
         shot = tmp_path / "status-page.png"

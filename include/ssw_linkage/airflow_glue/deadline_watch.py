@@ -26,7 +26,7 @@ DELIVERED_MAIL, HELD_MAIL = "delivered", "held"
 
 
 def clock() -> datetime:
-    """Now, for the sensors (tests replace it)."""
+    """Now, for the sensors and their trigger, which must agree on it (tests replace it)."""
     return pendulum.now("UTC")
 
 
@@ -91,7 +91,7 @@ class PackageDeliveredTrigger(BaseTrigger):
             if self.stop_marker and Path(self.stop_marker).exists():
                 yield TriggerEvent({"status": "run_failed"})
                 return
-            remaining = (due - pendulum.now("UTC")).total_seconds()
+            remaining = (due - clock()).total_seconds()
             if remaining <= 0:
                 yield TriggerEvent({"status": "due"})
                 return

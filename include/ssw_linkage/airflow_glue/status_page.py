@@ -24,7 +24,7 @@ from sqlalchemy import select
 from ssw_linkage.airflow_glue.dag_defaults import PROVISION_DAG_ID
 from ssw_linkage.business_calendar import GovernmentCalendar
 from ssw_linkage.months import JST, DataMonth
-from ssw_linkage.provision_status import DELIVERED, MonthStatus, cover_sheet, month_status
+from ssw_linkage.provision_status import PUBLISHED, MonthStatus, cover_sheet, month_status
 from ssw_linkage.spec import ITEMS
 
 URL_PREFIX = "/ssw-status"
@@ -75,8 +75,9 @@ STATE_JA = {
     "failed": "失敗",
     "ready": "作成済み",
     "notified": "連絡済み",
+    "rejected": "受領拒否",
     "handed over": "引渡し済み",
-    "revised": "再提供",
+    "revised": "再提供済み",
 }
 
 STYLE = """body{font-family:sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse}
@@ -109,7 +110,7 @@ def render(rows: list[MonthStatus]) -> str:
         cover = f'<a href="{URL_PREFIX}/cover/{s.month.compact}">cover</a>' if s.has_cover else ""
         body.append(
             f'<tr class="{s.colour}" data-month="{s.month}" data-state="{s.state}">'
-            f'<td class="l">{s.month}</td><td class="l state">{STATE_JA[s.state]} ({s.state})</td>'
+            f'<td class="l">{s.month}</td><td class="l state">{STATE_JA[s.state]} ({s.state}){_revision(s)}</td>'
             f'<td class="l">{s.deadline_text}</td><td>{s.business_days_left}</td>{items}'
             f"<td>{_blank(s.quarantined)}</td><td>{_blank(s.carried)}</td>"
             f'<td class="l">{", ".join(s.alerts)}</td><td class="l">{run} {cover}</td></tr>'
@@ -123,16 +124,21 @@ def render(rows: list[MonthStatus]) -> str:
             f'data-to="{last}-28T00:00:00+09:00" onclick="backfill(this)">'
             f"未作成の月をバックフィル（{first}〜{last}、{len(missing)}か月）</button>"
         )
-    delivered = sum(s.state in DELIVERED for s in rows)
+    published = sum(s.state in PUBLISHED for s in rows)
     return f"""<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>提供状況 ssw-linkage</title>
 <style>{STYLE}</style><script>{SCRIPT % {"dag": PROVISION_DAG_ID}}</script></head><body>
 <h1>特定技能情報連携：提供状況</h1>
-<p>{len(rows)}か月中 {delivered}か月作成済み。赤：提出期限超過・未作成、黄：期限前のリスク期間。
+<p>{len(rows)}か月中 {published}か月作成済み。赤：提出期限超過・未引渡し、黄：期限前のリスク期間（引渡し前）。
 件数のみ表示（個人情報なし）。</p>
 {button}<div id="answer"></div>
 <table><tr><th>対象月</th><th>状態</th><th>提出期限</th><th>残り業務日</th>{head}<th>保留</th><th>繰越</th>
 <th>通知済み</th><th>リンク</th></tr>
 {"".join(body)}</table></body></html>"""
+
+
+def _revision(s: MonthStatus) -> str:
+    """The package's revision, shown from r2 on (第n版)."""
+    return f" 第{s.revision}版" if s.revision and s.revision > 1 else ""
 
 
 def _blank(value: int | None) -> str:

@@ -2,7 +2,8 @@
 test's metadata database) and a desk that answers each waiting ``handover`` through its public REST API
 (``POST /auth/token``, ``GET …/hitlDetails``, ``PATCH …/taskInstances/handover/-1/hitlDetails``), exactly
 as a script or the Required Actions page would. ``dag.test()`` keeps the run alive while the task is in
-``awaiting_input`` and resumes it once the API has recorded the answer."""
+``awaiting_input`` and resumes it once the API has recorded the answer. The Celery topology test's desk
+answers through its real ``airflow api-server`` (anything with ``client()``, a signed-in httpx client)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ class ApiServer:
 
         token = httpx.post(f"{self.url}/auth/token", json={"username": OFFICER, "password": PASSWORD})
         token.raise_for_status()
-        return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        return httpx.Client(base_url=self.url, timeout=30, headers=headers)
 
     def stop(self) -> None:
         self.server.should_exit = True
@@ -64,7 +66,7 @@ class Answer:
 class HandoverDesk:
     """Answers waiting handover forms in turn: ``answers`` first, then ``default`` (None: leave them waiting)."""
 
-    server: ApiServer
+    server: ApiServer  # or anything whose client() is a signed-in httpx.Client (tests/celery/topology.py)
     answers: list[Answer] = field(default_factory=list)
     default: Answer | None = None
     seen: list[dict[str, Any]] = field(default_factory=list)  # each request as found, with its task's state
@@ -75,24 +77,32 @@ class HandoverDesk:
         self.thread.start()
 
     def _serve(self) -> None:
+        import httpx
+
         with self.server.client() as api:
             while not self.stopping.wait(0.5):
-                waiting = api.get("/api/v2/dags/~/dagRuns/~/hitlDetails", params={"response_received": False})
-                for detail in waiting.json()["hitl_details"]:
-                    ti = detail["task_instance"]
-                    # an answer recorded before the task is parked does not resume it (Airflow 3.3.2): wait
-                    if ti["state"] != "awaiting_input":
-                        continue
-                    answer = self.answers.pop(0) if self.answers else self.default
-                    if answer is None:
-                        continue
-                    self.seen.append({"run_id": ti["dag_run_id"], "state": ti["state"], "subject": detail["subject"]})
-                    path = f"/api/v2/dags/{ti['dag_id']}/dagRuns/{ti['dag_run_id']}/taskInstances/{ti['task_id']}"
-                    response = api.patch(
-                        f"{path}/{ti['map_index']}/hitlDetails",
-                        json={"chosen_options": [answer.option], "params_input": answer.form},
-                    )
-                    self.seen[-1]["response"] = response.status_code
+                try:
+                    self._answer_waiting(api)
+                except httpx.TransportError:  # a server too busy to answer in time: ask again next round
+                    continue
+
+    def _answer_waiting(self, api) -> None:
+        waiting = api.get("/api/v2/dags/~/dagRuns/~/hitlDetails", params={"response_received": False})
+        for detail in waiting.json()["hitl_details"]:
+            ti = detail["task_instance"]
+            # an answer recorded before the task is parked does not resume it (Airflow 3.3.2): wait
+            if ti["state"] != "awaiting_input":
+                continue
+            answer = self.answers.pop(0) if self.answers else self.default
+            if answer is None:
+                continue
+            self.seen.append({"run_id": ti["dag_run_id"], "state": ti["state"], "subject": detail["subject"]})
+            path = f"/api/v2/dags/{ti['dag_id']}/dagRuns/{ti['dag_run_id']}/taskInstances/{ti['task_id']}"
+            response = api.patch(
+                f"{path}/{ti['map_index']}/hitlDetails",
+                json={"chosen_options": [answer.option], "params_input": answer.form},
+            )
+            self.seen[-1]["response"] = response.status_code
 
     def stop(self) -> None:
         self.stopping.set()
