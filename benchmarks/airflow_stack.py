@@ -107,6 +107,9 @@ class Stack:
             AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=f"{pg}/{db}",
             AIRFLOW__CORE__EXECUTOR="LocalExecutor",
             AIRFLOW__CORE__PARALLELISM=str(parallelism),
+            # runs examined per scheduler loop (Airflow's default 20): runs waiting in handover stay running and,
+            # backfill runs first, take every place, so month 21 of a backfill would never start
+            AIRFLOW__SCHEDULER__MAX_DAGRUNS_PER_LOOP_TO_SCHEDULE="200",
             AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=f"{USER}:admin",
             AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE=str(self.home / "passwords.json"),
             AIRFLOW__API_AUTH__JWT_SECRET=uuid.uuid4().hex * 2,
