@@ -194,31 +194,29 @@ class Stack:
         answer.raise_for_status()
         return answer.json()
 
+    def _all(self, path: str, key: str, **params) -> list[dict]:
+        """Every entry of a listing, page by page (the API gives at most ``[api] maximum_page_limit``, 100)."""
+        found: list[dict] = []
+        while True:
+            answer = self.client.get(path, params={**params, "limit": 100, "offset": len(found)})
+            answer.raise_for_status()
+            page = answer.json()
+            found += page[key]
+            if not page[key] or len(found) >= page["total_entries"]:
+                return found
+
     def runs(self) -> list[dict]:
-        answer = self.client.get(f"/api/v2/dags/{DAG_ID}/dagRuns", params={"limit": 1000})
-        answer.raise_for_status()
-        return answer.json()["dag_runs"]
+        return self._all(f"/api/v2/dags/{DAG_ID}/dagRuns", "dag_runs")
 
     def task_instances(self, run_id: str = "~") -> list[dict]:
-        found, offset = [], 0
-        while True:
-            answer = self.client.get(
-                f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances", params={"limit": 1000, "offset": offset}
-            )
-            answer.raise_for_status()
-            page = answer.json()["task_instances"]
-            found += page
-            offset += len(page)
-            if len(page) < 1000:
-                return found
+        return self._all(f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances", "task_instances")
 
     def answer_handovers(self) -> int:
         """Record "handed over" for every handover waiting in ``awaiting_input``; returns how many."""
         from ssw_linkage.airflow_glue.handover import HANDED_OVER_OPTION
 
-        waiting = self.client.get("/api/v2/dags/~/dagRuns/~/hitlDetails", params={"response_received": False})
         answered = 0
-        for detail in waiting.json()["hitl_details"]:
+        for detail in self._all("/api/v2/dags/~/dagRuns/~/hitlDetails", "hitl_details", response_received=False):
             ti = detail["task_instance"]
             if ti["state"] != "awaiting_input":  # an answer given earlier does not resume it (Airflow 3.3.2)
                 continue
