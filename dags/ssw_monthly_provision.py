@@ -2,9 +2,11 @@
 ### ssw_monthly_provision — 特定技能外国人に係る月次情報提供
 
 One run per data month (JST), created on the first government business day of the next month.
-Extracts the eight items (別紙 items) from the `ssw_source` connection, validates and quarantines,
-reconciles and publishes `<ssw_staging_dir>/<YYYYMM>/` with `READY` written last, then builds the
-disc for MHLW from it: `<ssw_staging_dir>/disc/<YYYYMM>/` (cover sheet `COVER.PDF`, image `SSW_<YYYYMM>.ISO`).
+`extract_publish` does what `ssw-linkage run` does: extracts the eight items (別紙 items) from the
+`ssw_source` connection, a few at a time, validates and quarantines, reconciles and publishes
+`<ssw_staging_dir>/<YYYYMM>/` with `READY` written last (its result: each item's counts); `build_disc`
+then builds the disc for MHLW from it: `<ssw_staging_dir>/disc/<YYYYMM>/` (cover sheet `COVER.PDF`,
+image `SSW_<YYYYMM>.ISO`). Two months extract at once across all runs (a backfill starts them all).
 
 **Triggering by hand:** type the data month in the `data_month` field (YYYY-MM, last month by
 default) and leave the logical date as it is. A run with no data month, or for a month that is not
@@ -32,7 +34,6 @@ from ssw_linkage.airflow_glue.runs import DATA_MONTH, TRIAL
 from ssw_linkage.airflow_glue.timetable import MonthlyProvisionTimetable
 from ssw_linkage.deadline_alerts import Level
 from ssw_linkage.months import JST, DataMonth
-from ssw_linkage.spec import ITEMS
 
 
 @dag(
@@ -40,7 +41,7 @@ from ssw_linkage.spec import ITEMS
     schedule=MonthlyProvisionTimetable(run_at="07:00"),
     start_date=dag_defaults.START_DATE,
     catchup=False,
-    max_active_runs=3,
+    max_active_runs=dag_defaults.MAX_ACTIVE_RUNS,
     tags=dag_defaults.PROVISION_TAGS,
     doc_md=__doc__,
     default_args=dag_defaults.default_args(),
@@ -72,14 +73,9 @@ def ssw_monthly_provision():
     def resolve_month(**context) -> str:
         return provision.resolve_month(context)
 
-    @task(map_index_template="{{ 'item ' ~ task.op_kwargs['item_number'] }}", multiple_outputs=False)
-    def extract_item(month: str, item_number: int, dag_run=None) -> dict[str, int]:
-        return provision.extract(month, item_number, dag_run)
-
-    @task(multiple_outputs=False)
-    def publish(month: str, counts: list[dict], dag_run=None, params=None) -> dict:
-        # counts[:] fetches every mapped result in one request (iterating probes past the end)
-        return provision.publish(month, counts[:], dag_run, replace=params["replace"])
+    @task(multiple_outputs=False, max_active_tis_per_dag=dag_defaults.EXTRACTIONS_AT_ONCE)
+    def extract_publish(month: str, dag_run=None, params=None) -> dict:
+        return provision.extract_publish(month, dag_run, replace=params["replace"])
 
     @task(multiple_outputs=False)
     def build_disc(month: str, dag_run=None) -> dict:
@@ -99,13 +95,12 @@ def ssw_monthly_provision():
         return provision.outcome(context)
 
     month = resolve_month()
-    counts = extract_item.partial(month=month).expand(item_number=[i.number for i in ITEMS])
-    published, built = publish(month, counts), build_disc(month)
+    published, built = extract_publish(month), build_disc(month)
     published >> built
     notified = notify_mhlw(month, built)
     handed_over = HandoverOperator(task_id="handover")
     notified >> handed_over
-    [month, counts, published, built, notified, handed_over] >> outcome()
+    [month, published, built, notified, handed_over] >> outcome()
 
     for level in Level:
         month >> DeadlineSensor(

@@ -308,7 +308,7 @@ def _missed(args: argparse.Namespace) -> int:
         step = f"  # {n} of {len(ranges)}: start it once the one before has finished\n" if n > 1 else ""
         print(
             f"{step}  airflow backfill create --dag-id {PROVISION_DAG_ID} --from-date {first_day} --to-date {last_day}"
-            " --reprocess-behavior completed"
+            f" --reprocess-behavior completed --max-active-runs {len(run)}"
         )
     print(BACKFILL_HELP.format(dag=PROVISION_DAG_ID, staging=args.staging, month=missing[0]))
     return 1
@@ -322,6 +322,9 @@ scheduler executes the runs; Airflow allows one open backfill per DAG):
 BACKFILL_HELP = """
 - `--reprocess-behavior completed` reruns months whose earlier runs failed, were cancelled, or succeeded
   before their package went missing; without it Airflow creates no run for them and says nothing.
+- `--max-active-runs` (the number of months) starts every month at once: each run then waits in
+  `handover` for its officer without holding back the others (Airflow's default, 10, would stop the
+  backfill after ten months until their handovers are recorded); the DAG extracts two months at a time.
 - "Another backfill is running for Dag {dag}": an earlier backfill is still open. Let its runs
   finish (or cancel it in the UI: the DAG's Backfill banner), wait half a minute for the scheduler to
   close it, then run the command again. A month whose run is still running is skipped: let it end first.

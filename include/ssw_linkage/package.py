@@ -38,7 +38,7 @@ from ssw_linkage.carryover import (
 from ssw_linkage.columnar import write_checked
 from ssw_linkage.csv_format import ENCODINGS, codec
 from ssw_linkage.delivery import Delivery
-from ssw_linkage.errors import IntegrityError, PackageConflict
+from ssw_linkage.errors import IntegrityError, PackageConflict, SswError
 from ssw_linkage.months import DataMonth
 from ssw_linkage.package_checks import check_package, package_files, verify
 from ssw_linkage.spec import ITEMS, SPEC_VERSION, Item
@@ -320,7 +320,8 @@ def run_month(
     progress: Callable[[int, int], None] | None = None,
     trial: bool = False,
 ) -> dict:
-    """Extract all eight items for a month and publish the package (the CLI's path)."""
+    """Extract all eight items for a month and publish the package (``ssw-linkage run`` and the DAG's
+    ``extract_publish`` task alike)."""
     codec(encoding)
     month.require_over()
     staging = Staging(staging_root).prepare()
@@ -329,6 +330,12 @@ def run_month(
         with staging.working_in(build):
             staging.remove_dead_builds(month, keep=build.name)
             try:
+                def extract(item: Item) -> ItemCounts:
+                    try:
+                        return extract_item(engine, item, month, build, encoding, progress)
+                    except SswError as error:  # name the item: the CLI's one line and the DAG's failure mail
+                        raise type(error)(f"item {item.number}: {error}") from error
+
                 # Items a few at a time (SSW_EXTRACT_WORKERS): one item's query runs in the database while
                 # another's rows are checked here; the accounting's queries meanwhile, on a connection of their own.
                 with (
@@ -336,9 +343,7 @@ def run_month(
                     ThreadPoolExecutor(max_workers=1) as accountant,
                 ):
                     routes = accountant.submit(accounting.query_routes, engine, month)
-                    counts = list(
-                        pool.map(lambda item: extract_item(engine, item, month, build, encoding, progress), ITEMS)
-                    )
+                    counts = list(pool.map(extract, ITEMS))
                     routes = routes.result()
                 with staging.publish_lock():
                     return _publish_locked(engine, staging, build, month, counts, encoding, replace, trial, routes)

@@ -41,7 +41,7 @@ MANIFEST = "MANIFEST.JSON"
 BUILD, SUPERSEDED, DAMAGED, ALERTS, LOCKS = ".build", ".superseded", ".damaged", ".alerts", ".locks"
 AUDIT, REVISIONS, DELIVERY, TRIAL = ".audit", ".revisions", ".delivery", "trial"
 DISC = "disc"
-CLI_RUN_PREFIX = "cli-"  # a CLI run holds its build's lock for its whole life
+CLI_RUN_PREFIX = "cli-"  # a build whose process holds its lock for its whole life (run_month, the disc)
 DEFAULT_BUILD_GRACE_SECONDS = 6 * 3600
 
 
@@ -303,8 +303,9 @@ class Staging:
     def remove_dead_builds(
         self, month: DataMonth | None = None, grace_seconds: float = DEFAULT_BUILD_GRACE_SECONDS, keep: str = ""
     ) -> list[str]:
-        """Remove build directories nobody is working in: a CLI run's at once (it holds its lock for
-        its whole life), an Airflow run's once idle for ``grace_seconds`` (its tasks hold it in turn).
+        """Remove build directories nobody is working in: one of ``run_month`` (the CLI's and the DAG's)
+        or of a disc build at once (its process holds the lock for its whole life); any other, such as one
+        left by an older DAG whose tasks held it in turn, once idle for ``grace_seconds``.
         Returns the names removed."""
         builds = self.root / BUILD
         if not builds.is_dir():

@@ -50,7 +50,9 @@ def test_exit_code_one_means_months_are_missing_and_is_documented(tmp_path, caps
     assert out.startswith(f"2 of 2 data months from 2026-01 to 2026-02 have no published package in {tmp_path}:")
     assert "2026-01     2026-02-26（木）" in out and "deadline (提出期限)" in out
     unpause = out.index("airflow dags unpause ssw_monthly_provision")
-    backfill = out.index("--from-date 2026-01-01 --to-date 2026-02-28 --reprocess-behavior completed")
+    backfill = out.index(
+        "--from-date 2026-01-01 --to-date 2026-02-28 --reprocess-behavior completed --max-active-runs 2"
+    )
     assert unpause < backfill and "Another backfill is running" in out
     with pytest.raises(SystemExit):
         cli.main(["missed", "--help"])
@@ -66,4 +68,4 @@ def test_separate_gaps_are_backfilled_one_after_the_other(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "--from-date 2026-01-01 --to-date 2026-01-31" in out
     assert "# 2 of 2: start it once the one before has finished" in out
-    assert "--from-date 2026-03-01 --to-date 2026-04-30" in out
+    assert "--from-date 2026-03-01 --to-date 2026-04-30 --reprocess-behavior completed --max-active-runs 2" in out

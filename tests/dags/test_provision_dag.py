@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import time
 from pathlib import Path
@@ -65,10 +66,31 @@ def xcom_values(dag_id: str) -> list[str]:
 
 
 def test_postgresql_source(provision_dag, pg_database, mail, tmp_path):
+    from ssw_linkage.airflow_glue import provision
+
     synthetic.seed(source.connect(pg_database), MONTHS, 2_000)
-    assert run(provision_dag, "2026-05").state == "success"
+    dag_run = run(provision_dag, "2026-05")
+    assert dag_run.state == "success"
     manifest = assert_valid_package(tmp_path / "staging" / "202605")
     assert manifest["data_month"] == "2026-05" and manifest["totals"]["extracted"] > 0
+    # the task's result shows each item's counts (and nothing else about the rows)
+    counts = task_result(dag_run, "extract_publish")
+    assert counts["extracted"] == manifest["totals"]["extracted"]
+    assert counts["items"] == [{key: row[key] for key in provision.COUNTS} for row in manifest["items"]]
+
+
+def task_result(dag_run, task_id: str):
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        value = session.scalars(
+            select(XComModel.value).where(
+                XComModel.run_id == dag_run.run_id, XComModel.task_id == task_id, XComModel.key == "return_value"
+            )
+        ).one()
+    return json.loads(value) if isinstance(value, str) else value
 
 
 @pytest.fixture
@@ -103,11 +125,11 @@ def task_states(dag_run) -> dict[str, tuple[str, int]]:
 def test_broken_source_fails_the_run_and_mails_the_oncall_in_japanese(no_retries, sqlite_source, mail, monkeypatch):
     monkeypatch.setenv("AIRFLOW_CONN_SSW_SOURCE", '{"conn_type": "sqlite", "host": "/nonexistent/dir/source.db"}')
     assert run(no_retries, "2026-05").state == "failed"
-    (failure,) = [m for m in mail.messages if "処理失敗" in m["Subject"]]  # one mail, though eight items failed
+    (failure,) = [m for m in mail.messages if "処理失敗" in m["Subject"]]  # one mail, though every item failed
     (late,) = [m for m in mail.messages if "期限超過" in m["Subject"]]  # once, though three sensors ran
     assert all(m["To"] == "oncall@isa.example" for m in mail.messages), subjects(mail)
-    assert failure["Subject"] == "【特定技能情報連携】処理失敗：2026-05分（extract_item [item 1–8]）"
-    assert "SourceUnavailable: SQLite source /nonexistent/dir/source.db unavailable" in body(failure)
+    assert failure["Subject"] == "【特定技能情報連携】処理失敗：2026-05分（extract_publish）"
+    assert "SourceUnavailable: item 1: SQLite source /nonexistent/dir/source.db unavailable" in body(failure)
     assert "2026-05分" in late["Subject"] and "2026-06-29（月）" in late["Subject"]
     assert "期限から" in body(late) and "0業務日" not in body(late)  # not "0 business days left" after the deadline
     for message in mail.messages:
@@ -115,7 +137,7 @@ def test_broken_source_fails_the_run_and_mails_the_oncall_in_japanese(no_retries
 
 
 def test_one_failing_item_mails_once_naming_it_and_a_rerun_mails_recovered(
-    provision_dag, sqlite_source, mail, monkeypatch, no_retries
+    provision_dag, sqlite_source, mail, monkeypatch, no_retries, tmp_path
 ):
     from ssw_linkage.airflow_glue import provision
     from ssw_linkage.errors import SourceUnavailable
@@ -132,10 +154,11 @@ def test_one_failing_item_mails_once_naming_it_and_a_rerun_mails_recovered(
     failed = run(no_retries, "2026-05")
     assert failed.state == "failed"
     (failure,) = subjects(mail, "処理失敗")
-    assert failure == "【特定技能情報連携】処理失敗：2026-05分（extract_item [item 3]）"
+    assert failure == "【特定技能情報連携】処理失敗：2026-05分（extract_publish）"
     text = body(next(m for m in mail.messages if "処理失敗" in m["Subject"]))
-    assert "SourceUnavailable: the source database closed the connection" in text and failed.run_id in text
-    assert task_states(failed)["publish"][0] == "upstream_failed"
+    assert "SourceUnavailable: item 3: the source database closed the connection" in text and failed.run_id in text
+    assert task_states(failed)["build_disc"][0] == "upstream_failed"
+    assert not (tmp_path / "staging" / "202605").exists()  # nothing published when one item fails
 
     monkeypatch.setattr(provision.package, "extract_item", real)
     assert run(no_retries, "2026-05").state == "success"

@@ -50,9 +50,9 @@ def test_runs_that_cannot_produce_a_package_are_refused_with_what_to_do():
 
 
 def test_labels_follow_the_ui():
-    assert runs.task_label("extract_item", 2) == "extract_item [item 3]"
-    assert runs.task_labels([("extract_item", i) for i in (0, 1, 2, 4)] + [("publish", -1)]) == (
-        "extract_item [item 1–3, 5], publish"
+    assert runs.task_labels([("extract_publish", -1), ("build_disc", -1), ("extract_publish", -1)]) == (
+        "extract_publish, build_disc"
     )
+    assert runs.task_labels([("prepare_batch", 2), ("prepare_batch", 3)]) == "prepare_batch [2], prepare_batch [3]"
     link = runs.run_link("d", "manual__2026-05-15T03:00:00+00:00")
     assert link.endswith("/dags/d/runs/manual__2026-05-15T03%3A00%3A00%2B00%3A00")

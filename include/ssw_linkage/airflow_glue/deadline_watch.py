@@ -106,7 +106,12 @@ class DeadlineSensor(BaseOperator):
     ui_color = "#f3e6d0"
 
     def __init__(
-        self, *, level: str, package_task: str = "publish", poll_interval: timedelta = timedelta(minutes=10), **kwargs
+        self,
+        *,
+        level: str,
+        package_task: str = "extract_publish",
+        poll_interval: timedelta = timedelta(minutes=10),
+        **kwargs,
     ):
         super().__init__(**kwargs)
         self.level = level

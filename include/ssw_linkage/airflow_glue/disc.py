@@ -1,4 +1,4 @@
-"""The monthly provision's disc step: after ``publish``, build the cover sheet and the image to burn.
+"""The monthly provision's disc step: after ``extract_publish``, build the cover sheet and the image to burn.
 
 | name | kind | meaning |
 |---|---|---|

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Any
 
 from ssw_linkage import package
 from ssw_linkage.airflow_glue import alerts, deadline_watch, runs, settings
 from ssw_linkage.audit import acting_as
 from ssw_linkage.months import DataMonth
-from ssw_linkage.spec import item
 from ssw_linkage.staging import Staging
 
 
@@ -22,35 +20,24 @@ def resolve_month(context: Mapping[str, Any]) -> str:
     return str(month)
 
 
-def extract(month: str, item_number: int, run: Any) -> dict[str, int]:
-    """Extract, validate and write one item into the run's build directory; returns counts only."""
-    data_month = DataMonth.parse(month)
-    staging = Staging(settings.staging_for(run)).prepare()
-    build = staging.build(data_month, run.run_id)
-    with staging.working_in(build):
-        counts = package.extract_item(
-            settings.source_engine(), item(item_number), data_month, build, settings.encoding()
-        )
-    return asdict(counts)
+COUNTS = ("item", "extracted", "written", "quarantined", "carried_over", "still_held", "released")
 
 
-def publish(month: str, counts: list[dict], run: Any, replace: bool = False) -> dict[str, Any]:
-    """Carry over held rows, reconcile the run's items and publish the package; returns the totals.
-    The audit log names ``run`` (and who triggered it) as the actor."""
-    data_month, root = DataMonth.parse(month), settings.staging_for(run)
-    build = Staging(root).prepare().build(data_month, run.run_id)
+def extract_publish(month: str, run: Any, replace: bool = False) -> dict[str, Any]:
+    """Extract the eight items (a few at a time), carry over held rows, reconcile and publish the package:
+    ``package.run_month``, exactly what ``ssw-linkage run`` does. The audit log names ``run`` (and who
+    triggered it) as the actor. Returns counts only: the totals and each item's."""
     with acting_as(runs.actor(run)):
-        manifest = package.publish(
+        manifest = package.run_month(
             settings.source_engine(),
-            build,
-            root,
-            data_month,
-            [package.ItemCounts(**c) for c in counts],
+            DataMonth.parse(month),
+            settings.staging_for(run),
             settings.encoding(),
             replace,
-            runs.is_trial(run),
+            trial=runs.is_trial(run),
         )
-    return {"data_month": month, **manifest["totals"]}
+    items = [{key: row[key] for key in COUNTS} for row in manifest["items"]]
+    return {"data_month": month, **manifest["totals"], "items": items}
 
 
 def outcome(context: Mapping[str, Any]) -> dict[str, Any]:

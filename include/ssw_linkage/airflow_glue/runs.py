@@ -1,5 +1,5 @@
 """What a run of ssw_monthly_provision is about, decided here and nowhere else: its data month, and
-the names people see for it (run id, run note, "item 3", the link to the run).
+the names people see for it (run id, run note, task labels, the link to the run).
 
 The data month of a run:
 - scheduled and backfill runs: the month of the run's data interval (MonthlyProvisionTimetable);
@@ -22,7 +22,6 @@ from airflow.sdk.exceptions import AirflowFailException
 
 from ssw_linkage.errors import NotReady, SswError
 from ssw_linkage.months import JST, DataMonth
-from ssw_linkage.spec import ITEMS
 
 DATA_MONTH = "data_month"  # the manual run's parameter
 TRIAL = "trial"  # the manual run's parameter: a trial run (初回試験), in the trial area
@@ -141,29 +140,11 @@ def note_for(run: Any, now: datetime | None = None) -> str:
     return f"対象月 {month}（data month {month}）"
 
 
-def task_label(task_id: str, map_index: int | None = -1) -> str:
-    """How the UI names a task instance: ``extract_item [item 3]`` for map index 2."""
-    return task_labels([(task_id, map_index)])
-
-
 def task_labels(instances: list[tuple[str, int | None]]) -> str:
-    """Several task instances in few words: ``extract_item [item 1–3, 5], publish``."""
-    numbers: dict[str, list[int]] = {}
-    for task_id, index in instances:
-        numbers.setdefault(task_id, [])
-        if index is not None and index >= 0:
-            numbers[task_id].append(ITEMS[index].number if index < len(ITEMS) else index + 1)
-    parts = []
-    for task_id, items in numbers.items():
-        spans: list[list[int]] = []
-        for n in sorted(items):
-            if spans and spans[-1][-1] == n - 1:
-                spans[-1].append(n)
-            else:
-                spans.append([n])
-        text = ", ".join(f"{s[0]}–{s[-1]}" if len(s) > 1 else str(s[0]) for s in spans)
-        parts.append(f"{task_id} [item {text}]" if items else task_id)
-    return ", ".join(parts)
+    """Task instances as the UI names them, each once: ``extract_publish, build_disc`` (a mapped one
+    as ``task [2]``, its map index)."""
+    labels = [task_id if index is None or index < 0 else f"{task_id} [{index}]" for task_id, index in instances]
+    return ", ".join(dict.fromkeys(labels))
 
 
 def run_link(dag_id: str, run_id: str | None = None) -> str:
