@@ -180,12 +180,13 @@ def test_four_months_on_two_celery_workers_one_killed(databases, tmp_path, capsy
     ran = [t for t in tries if t.run_id in runs and t.hostname]
     assert {t.queue for t in ran} == {topology.queue} and all(t.external_executor_id for t in ran)
     assert {t.hostname for t in ran} == {"w1", "w2"}, "both Celery workers must have run tasks"
-    assert watch.killed, "the worker was never seen running an extraction"
-    retried = {(t.run_id, t.task_id, t.map_index) for t in ran if t.hostname == "w2" and t.ended_by_kill}
+    assert watch.killed, "no worker was ever seen running an extraction"
+    (survivor,) = {"w1", "w2"} - {watch.killed}
+    retried = {(t.run_id, t.task_id, t.map_index) for t in ran if t.hostname == watch.killed and t.ended_by_kill}
     assert retried, "no task of the killed worker was running when it was killed"
     for key in retried:
         final = [t for t in tries if (t.run_id, t.task_id, t.map_index) == key and t.current]
-        assert final and final[0].state == "success" and final[0].hostname == "w1", key
+        assert final and final[0].state == "success" and final[0].hostname == survivor, key
 
     cli = tmp_path / "cli"
     for month in [last, *backfilled]:  # the topology's order: later months re-check the rows earlier ones held
@@ -234,15 +235,15 @@ def _runs(metadata, run_type: str) -> list[str]:
 
 
 def _extraction_tasks(api) -> set[str]:
-    """The tasks ``publish`` waits for, but the run's first (resolve_month): the DAG's extraction."""
+    """The tasks ``build_disc`` waits for, but the run's first (resolve_month): the DAG's extraction."""
     tasks = api.get(f"/api/v2/dags/{DAG_ID}/tasks").json()["tasks"]
     downstream = {t["task_id"]: set(t["downstream_task_ids"]) for t in tasks}
     first = set(downstream) - set().union(*downstream.values())
-    return {task for task, after in downstream.items() if "publish" in after} - first
+    return {task for task, after in downstream.items() if "build_disc" in after} - first
 
 
 class Watch:
-    """Polled until every run has finished: kill -9 worker w2 as soon as it runs an extraction task of a
+    """Polled until every run has finished: kill -9 the worker first seen running an extraction task of a
     backfill run; note each (run, task) seen deferred with its trigger in the triggerer; once the probe
     (last month's ``PROBE`` sensor) is, move its alert time ``PROBE_LEAD`` seconds ahead; once its alert has
     arrived, let the officer answer the handovers (``desk``)."""
@@ -253,12 +254,13 @@ class Watch:
         (probe_run, self.probe_month), self.alert_at = probe, alert_at
         self.probe = (probe_run, f"deadline_{PROBE.value}")
         self.in_triggerer: set[tuple[str, str]] = set()
-        self.killed, self.probe_due, self.desk = False, None, None
+        self.killed: str | None = None  # the worker killed
+        self.probe_due, self.desk = None, None
         self.rows = []
 
     def poll(self) -> None:
         for component in self.topology.components.values():
-            if component.process.poll() is not None and not (self.killed and component.name == "worker-w2"):
+            if component.process.poll() is not None and component.name != f"worker-{self.killed}":
                 raise RuntimeError(f"{component.name} died; see {component.log}")
         with self.metadata.connect() as conn:
             self.rows = conn.execute(
@@ -274,12 +276,14 @@ class Watch:
         self.in_triggerer |= {
             (r.run_id, r.task_id) for r in self.rows if r.state == "deferred" and r.job_type == "TriggererJob"
         }
-        if not self.killed and any(
-            r.hostname == "w2" and r.state == "running" and r.task_id in self.extraction and r.run_type == "backfill"
+        extracting = {
+            r.hostname
             for r in self.rows
-        ):
-            self.topology.components["worker-w2"].kill_hard()
-            self.killed = True
+            if r.state == "running" and r.task_id in self.extraction and r.run_type == "backfill" and r.hostname
+        }
+        if not self.killed and extracting:
+            self.killed = min(extracting)
+            self.topology.components[f"worker-{self.killed}"].kill_hard()
         if self.probe_due is None and self.probe in self.in_triggerer:
             self.probe_due = datetime.now(UTC) + timedelta(seconds=PROBE_LEAD)
             self.topology.shift_clock((self.alert_at - self.probe_due).total_seconds())
