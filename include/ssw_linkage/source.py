@@ -12,7 +12,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -234,14 +233,26 @@ def bulk_loading(engine: Engine, create: bool = False, foreign_keys_at_end: bool
 
     With ``foreign_keys_at_end`` on PostgreSQL the foreign keys are dropped for the load and added back
     in the same transaction, which checks every row in one pass (half the load time at a million rows).
+    On PostgreSQL the loaded tables are analysed before the commit: the first run after a seed gets plans
+    from real statistics, not from autovacuum's schedule (without them one item took 25 s instead of 1).
     """
+    loaded: set[str] = set()
+
+    def load(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        count = _load(conn, table, columns, rows)
+        loaded.add(table)
+        return count
+
     with engine.begin() as conn:
         if create:
             _create_schema(conn)
         keys = _drop_foreign_keys(conn) if foreign_keys_at_end and conn.dialect.name == "postgresql" else []
-        yield partial(_load, conn)
+        yield load
         for table, name, definition in keys:
             conn.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        if conn.dialect.name == "postgresql":
+            for table in sorted(loaded):  # names _load checked against TABLES
+                conn.exec_driver_sql(f"ANALYZE {table}")
 
 
 def bulk_load(engine: Engine, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
