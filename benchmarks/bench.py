@@ -6,11 +6,14 @@ For each size N (events seeded into one data month, in a fresh database ``ssw_be
            tables (one psql session), the cheapest way to get these rows out of PostgreSQL;
 - queries: ``COPY`` of the project's eight item queries (one psql session, the project's session settings);
 - pandas:  ``pandas.read_sql`` + ``to_csv`` (CP932, every field quoted) per item, the naive path;
-- project: ``ssw-linkage run`` (extract, check, write, account, carry over, reconcile, publish).
+- package: ``ssw-linkage run --no-disc`` (extract, check, write, account, carry over, reconcile, publish):
+           the eight files the floor writes, with every rule;
+- project: ``ssw-linkage run`` (the package, then the disc: cover sheet, image, and their checks).
 
 Each path runs in its own process, the paths alternating, each ``--repeat`` times; the report gives the
 median wall time, rows per second, the median peak RSS of the process (psql's for the COPY paths: the
-server's memory is not counted) and the ratios project/floor and project/queries, with the load seen.
+server's memory is not counted) and the ratios of package and project to the floor and to the queries,
+with the load seen.
 Results go to ``benchmarks/results/bench-<time>.json`` and ``benchmarks/results/bench.md``.
 
     .venv/bin/python benchmarks/bench.py --events 100000,1000000 --repeat 3
@@ -40,7 +43,9 @@ from ssw_linkage.spec import ITEMS
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
-PATHS = ("floor", "queries", "pandas", "project")
+# "package" is `run --no-disc` (the eight CSV files, what the floor writes); "project" is `run` (package and disc).
+PATHS = ("floor", "queries", "pandas", "package", "project")
+RUNS = ("package", "project")
 PANDAS = """
 import csv, sys
 import pandas as pd
@@ -149,7 +154,7 @@ def run_size(server: str, events: int, month: DataMonth, repeat: int, reuse: boo
                     result = timed([sys.executable, "-c", PANDAS, pandas_url, str(work), *one_line])
                 else:
                     argv = [str(bin_dir / "ssw-linkage"), "run", "--month", str(month), "--source", url,
-                            "--staging", str(work)]
+                            "--staging", str(work), *(["--no-disc"] if path == "package" else [])]
                     result = timed(argv)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
@@ -165,11 +170,12 @@ def run_size(server: str, events: int, month: DataMonth, repeat: int, reuse: boo
         }
         for path, values in runs.items()
     }
-    ratios = {}
-    if "project" in summary:
-        for base in ("floor", "queries"):
-            if base in summary:
-                ratios[f"project/{base}"] = summary["project"]["seconds"] / summary[base]["seconds"]
+    ratios = {
+        f"{run}/{base}": summary[run]["seconds"] / summary[base]["seconds"]
+        for run in RUNS
+        for base in ("floor", "queries")
+        if run in summary and base in summary
+    }
     return {"events": events, "rows": rows, "paths": summary, "ratios": ratios, "load": loads}
 
 
@@ -189,14 +195,14 @@ def markdown(result: dict) -> str:
         f"PostgreSQL {m['postgresql']}, Python {m['python']}; medians of {result['repeat']} alternated runs "
         "(load averages 1/5/15 min before and after each round in the JSON).",
         "",
-        "| events | rows | path | wall s | rows/s | peak RSS MB | project/floor | project/queries |",
+        "| events | rows | path | wall s | rows/s | peak RSS MB | ×floor | ×queries |",
         "|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     for size in result["sizes"]:
         for path, p in size["paths"].items():
             ratios = ("", "")
-            if path == "project":
-                ratios = tuple(f"{size['ratios'].get(k, 0):.2f}×" for k in ("project/floor", "project/queries"))
+            if path in RUNS:
+                ratios = tuple(f"{size['ratios'].get(f'{path}/{k}', 0):.2f}×" for k in ("floor", "queries"))
             lines.append(
                 f"| {size['events']:,} | {size['rows']:,} | {path} | {p['seconds']:.2f} | {p['rows_per_second']:,.0f} "
                 f"| {p['peak_rss_mb']:.0f} | {ratios[0]} | {ratios[1]} |"

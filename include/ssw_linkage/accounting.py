@@ -56,15 +56,12 @@ def _routes(engine: Engine, table: str, month: DataMonth) -> Routes:
     return rows.pop("window"), rows
 
 
-def account(
-    engine: Engine, month: DataMonth, extracted: dict[int, int], queried: dict[str, Routes] | None = None
-) -> dict[str, dict]:
+def account(month: DataMonth, extracted: dict[int, int], queried: dict[str, Routes]) -> dict[str, dict]:
     """The month's accounting per source table; IntegrityError unless every row is accounted for.
 
     ``extracted`` maps item number → rows its query returned for the window (delivered + quarantined);
-    ``queried`` is what ``query_routes`` gave for the month, if it ran already (while the items were extracted).
+    ``queried`` is what ``query_routes`` gave for the month (run while the items were extracted).
     """
-    queried = query_routes(engine, month) if queried is None else queried
     accounts = {}
     for table, (items, window) in TABLES.items():
         in_window, routes = queried[table]

@@ -50,7 +50,7 @@ EXTRACT_WORKERS = int(os.environ.get("SSW_EXTRACT_WORKERS", "2"))  # items extra
 
 __all__ = [
     "CARRIED", "ENCODINGS", "MANIFEST", "QUARANTINE", "READY",
-    "ItemCounts", "package_files", "publish", "run_month", "verify",
+    "ItemCounts", "package_files", "run_month", "verify",
 ]
 
 
@@ -212,11 +212,11 @@ def _publish_locked(
     counts: list[ItemCounts],
     encoding: str,
     replace: bool,
-    trial: bool = False,
-    routes: dict[str, accounting.Routes] | None = None,
+    trial: bool,
+    routes: dict[str, accounting.Routes],
 ) -> dict:
     _refuse_purged(staging, month)
-    accounts = accounting.account(engine, month, {c.item: c.extracted for c in counts}, routes)
+    accounts = accounting.account(month, {c.item: c.extracted for c in counts}, routes)
     counts = _carry_over(engine, month, build, held_before(staging, month), encoding, counts)
     reconcile(build, counts, encoding)
     _merge_quarantine(build, encoding)
@@ -289,26 +289,6 @@ def _keep_notified_revision(staging: Staging, month: DataMonth) -> None:
 def _audit(staging: Staging, event: str, month: DataMonth, revision: int, **facts) -> None:
     AuditLog(staging.root).append(event, month, revision, **facts)
 
-
-def publish(
-    engine: Engine,
-    build: Path,
-    staging_root: Path,
-    month: DataMonth,
-    counts: list[ItemCounts],
-    encoding: str,
-    replace: bool = False,
-    trial: bool = False,
-) -> dict:
-    """Carry over held rows, reconcile, write the manifest and publish ``build`` as the month's package
-    (marked ``"trial": true`` in its manifest for a trial run, published in the trial area)."""
-    month.require_over()
-    staging = Staging(staging_root).prepare()
-    with staging.month_lock(month), staging.publish_lock(), staging.working_in(build):
-        try:
-            return _publish_locked(engine, staging, build, month, counts, encoding, replace, trial)
-        finally:
-            staging.discard_build(build)
 
 
 def run_month(
