@@ -7,11 +7,11 @@ officer once per month and level, and once more when such a month's package beco
 catches what the in-run sensors cannot: months whose monthly run was never created (DAG paused,
 scheduler down, backfill forgotten).
 
-It also removes the build directories of dead runs (they hold personal data) once idle for
-`ssw_build_grace_hours`, and mails once per package if the newest package still holds rows
-quarantined for `ssw_held_alert_months` or longer (counts only), and purges the personal data of every
-month handed over `ssw_retention_days` ago or more (CSV files, images, build leftovers; the manifest,
-cover sheet and audit log stay). The last task, `outcome`, mails once if any check failed.
+It also removes the build directories of dead runs (they hold personal data), mails once per package if
+the newest package still holds rows quarantined for `ssw_held_alert_months` or longer (counts only), and
+purges the personal data of every month handed over `ssw_retention_days` ago or more (CSV files, images,
+build leftovers; the manifest, cover sheet and audit log stay). The last task, `outcome`, mails once if
+any check failed.
 """
 
 from __future__ import annotations

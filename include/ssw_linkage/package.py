@@ -42,7 +42,7 @@ from ssw_linkage.errors import IntegrityError, PackageConflict, SswError
 from ssw_linkage.months import DataMonth
 from ssw_linkage.package_checks import check_package, package_files, verify
 from ssw_linkage.spec import ITEMS, SPEC_VERSION, Item
-from ssw_linkage.staging import CLI_RUN_PREFIX, MANIFEST, READY, Staging, private_file, sha256_file
+from ssw_linkage.staging import MANIFEST, READY, Staging, private_file, sha256_file
 from ssw_linkage.validate import BatchChecker
 
 log = logging.getLogger(__name__)
@@ -306,7 +306,7 @@ def run_month(
     month.require_over()
     staging = Staging(staging_root).prepare()
     with staging.month_lock(month):
-        build = staging.build(month, f"{CLI_RUN_PREFIX}{os.getpid()}")
+        build = staging.build(month, f"run-{os.getpid()}")
         with staging.working_in(build):
             staging.remove_dead_builds(month, keep=build.name)
             try:

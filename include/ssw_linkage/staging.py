@@ -26,7 +26,6 @@ import hashlib
 import logging
 import os
 import shutil
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,8 +40,6 @@ MANIFEST = "MANIFEST.JSON"
 BUILD, SUPERSEDED, DAMAGED, ALERTS, LOCKS = ".build", ".superseded", ".damaged", ".alerts", ".locks"
 AUDIT, REVISIONS, DELIVERY, TRIAL = ".audit", ".revisions", ".delivery", "trial"
 DISC = "disc"
-CLI_RUN_PREFIX = "cli-"  # a build whose process holds its lock for its whole life (run_month, the disc)
-DEFAULT_BUILD_GRACE_SECONDS = 6 * 3600
 
 
 def sha256_file(path: Path) -> str:
@@ -300,13 +297,9 @@ class Staging:
         shutil.rmtree(build, ignore_errors=True)
         self._build_lock(build).unlink(missing_ok=True)
 
-    def remove_dead_builds(
-        self, month: DataMonth | None = None, grace_seconds: float = DEFAULT_BUILD_GRACE_SECONDS, keep: str = ""
-    ) -> list[str]:
-        """Remove build directories nobody is working in: one of ``run_month`` (the CLI's and the DAG's)
-        or of a disc build at once (its process holds the lock for its whole life); any other, such as one
-        left by an older DAG whose tasks held it in turn, once idle for ``grace_seconds``.
-        Returns the names removed."""
+    def remove_dead_builds(self, month: DataMonth | None = None, keep: str = "") -> list[str]:
+        """Remove build directories nobody is working in (the process of ``run_month``, the CLI's and the
+        DAG's alike, or of a disc build holds its build's lock for its whole life). Returns the names removed."""
         builds = self.root / BUILD
         if not builds.is_dir():
             return []
@@ -315,10 +308,6 @@ class Staging:
             if build.name == keep or (month and not build.name.startswith(f"{month.compact}-")):
                 continue
             _refuse_symlink(build)
-            run = build.name.partition("-")[2]
-            idle = time.time() - max((p.lstat().st_mtime for p in [build, *build.iterdir()]), default=0)
-            if not run.startswith(CLI_RUN_PREFIX) and idle < grace_seconds:
-                continue
             with _flock(self._build_lock(build), blocking=False) as free:
                 if free:
                     self.discard_build(build)
@@ -380,7 +369,7 @@ class Staging:
                         path.unlink()
                     removed.append(str(path.relative_to(self.root)))
             fsync_dir(directory)
-        removed += [f"{BUILD}/{name}" for name in self.remove_dead_builds(month, grace_seconds=0)]
+        removed += [f"{BUILD}/{name}" for name in self.remove_dead_builds(month)]
         return removed
 
     # -- delivery records ---------------------------------------------------------------------

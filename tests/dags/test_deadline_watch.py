@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -178,18 +176,14 @@ def test_a_ready_month_not_collected_two_business_days_before_the_deadline_has_i
     assert "未受領（受け渡しが記録されていません）" in uncollected.get_body(("html",)).get_content()
 
 
-def test_the_watchdog_removes_dead_builds_after_the_grace_period(staging, monkeypatch):
-    builds = staging / ".build"
-    builds.mkdir()
-    for name, age_hours in (("202605-manual__dead", 7), ("202605-manual__alive", 1), ("202606-cli-4242", 0)):
-        (builds / name).mkdir()
-        (builds / name / "ITEM01.CSV").write_text("x")
-        then = time.time() - age_hours * 3600
-        for path in (builds / name / "ITEM01.CSV", builds / name):
-            os.utime(path, (then, then))
-    assert deadline_watch.remove_dead_builds() == {"dead_builds_removed": 2}  # a CLI run's at once
-    assert sorted(p.name for p in builds.iterdir()) == ["202605-manual__alive"]
-    monkeypatch.setenv("AIRFLOW_VAR_SSW_BUILD_GRACE_HOURS", "0.5")
+def test_the_watchdog_removes_dead_builds_at_once_and_never_one_in_use(staging):
+    layout = Staging(staging).prepare()
+    dead, alive = layout.build(DataMonth(2026, 5), "run-4242"), layout.build(DataMonth(2026, 6), "run-4243")
+    for build in (dead, alive):
+        (build / "ITEM01.CSV").write_text("x")
+    with layout.working_in(alive):  # its process holds the lock, as run_month does for its whole life
+        assert deadline_watch.remove_dead_builds() == {"dead_builds_removed": 1}
+    assert sorted(p.name for p in (staging / ".build").iterdir()) == [alive.name]
     assert deadline_watch.remove_dead_builds() == {"dead_builds_removed": 1}
 
 

@@ -7,7 +7,6 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from datetime import datetime
 
 import pytest
@@ -104,19 +103,16 @@ def test_a_month_not_over_is_refused_by_the_core(seeded, tmp_path):
 
 def test_leftover_builds_of_dead_runs_are_removed(seeded, tmp_path):
     staging = Staging(tmp_path).prepare()
-    dead_cli = staging.build(MAY, "cli-999999")
-    (dead_cli / "ITEM01.CSV.partial").write_text("personal data")
-    live_airflow = staging.build(MAY, "scheduled__2026-06-01")
-    (live_airflow / "ITEM01.CSV").write_text("x")
-    old_airflow = staging.build(MAY, "manual__2026-06-02")
-    (old_airflow / "ITEM01.CSV").write_text("x")
-    week_ago = time.time() - 7 * 86400
-    for path in (old_airflow / "ITEM01.CSV", old_airflow):
-        os.utime(path, (week_ago, week_ago))
-    other_month = staging.build(DataMonth(2026, 4), "cli-999998")
-    package.run_month(seeded, MAY, tmp_path)
-    assert sorted(p.name for p in (tmp_path / ".build").iterdir()) == [other_month.name, live_airflow.name]
-    assert staging.remove_dead_builds(grace_seconds=3600) == [other_month.name]
+    dead = staging.build(MAY, "run-999999")
+    (dead / "ITEM01.CSV.partial").write_text("personal data")
+    old_dag = staging.build(MAY, "manual__2026-06-02")  # an older DAG's build, whose tasks held it in turn
+    (old_dag / "ITEM01.CSV").write_text("x")
+    live = staging.build(MAY, "disc-999997")
+    other_month = staging.build(DataMonth(2026, 4), "run-999998")
+    with staging.working_in(live):
+        package.run_month(seeded, MAY, tmp_path)
+    assert sorted(p.name for p in (tmp_path / ".build").iterdir()) == [other_month.name, live.name]
+    assert staging.remove_dead_builds() == [other_month.name, live.name]
 
 
 def test_a_build_in_use_is_never_removed(tmp_path):

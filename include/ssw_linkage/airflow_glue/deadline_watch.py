@@ -195,8 +195,8 @@ def watchdog(provision_dag_id: str, now: datetime | None = None) -> dict[str, in
 
 
 def remove_dead_builds() -> dict[str, int]:
-    """Remove the build directories of dead runs (they hold personal data) once idle past the grace period."""
-    removed = Staging(settings.staging_dir()).prepare().remove_dead_builds(grace_seconds=settings.build_grace_seconds())
+    """Remove the build directories of dead runs (they hold personal data)."""
+    removed = Staging(settings.staging_dir()).prepare().remove_dead_builds()
     log.info("dead build directories removed: %d %s", len(removed), removed)
     return {"dead_builds_removed": len(removed)}
 

@@ -16,7 +16,7 @@ def resolve_month(context: Mapping[str, Any]) -> str:
     """The run's data month (refused at once, without retries, if it has none or it is not over)."""
     month = runs.month_of(context)
     staging = Staging(settings.staging_for(context["dag_run"])).prepare()
-    staging.remove_dead_builds(month, settings.build_grace_seconds())
+    staging.remove_dead_builds(month)
     return str(month)
 
 

@@ -14,7 +14,6 @@
 | `ssw_risk_alert_time` | Variable | JST time of the risk alert (default 09:00) |
 | `ssw_final_alert_time` | Variable | JST time of the deadline-day alert (default 08:30) |
 | `ssw_first_month` | Variable | first data month the watchdog checks (default 2026-01) |
-| `ssw_build_grace_hours` | Variable | a dead run's build directory is removed after this many idle hours (default 6) |
 | `ssw_held_alert_months` | Variable | the watchdog mails about rows held this many months or longer (default 2) |
 | `ssw_retention_days` | Variable | a month's personal data is purged this many days after its handover (default 90) |
 | `SSW_EXTRA_CLOSURES` | environment | extra government closure dates, ISO, comma-separated |
@@ -35,7 +34,7 @@ from ssw_linkage.deadline_alerts import AlertPolicy
 from ssw_linkage.errors import UsageError
 from ssw_linkage.months import DataMonth
 from ssw_linkage.retention import DEFAULT_RETENTION_DAYS
-from ssw_linkage.staging import DEFAULT_BUILD_GRACE_SECONDS, Staging
+from ssw_linkage.staging import Staging
 
 SOURCE_CONN_ID = "ssw_source"
 SMTP_CONN_ID = "smtp_default"
@@ -101,9 +100,6 @@ def alert_sender() -> str:
 def first_month() -> DataMonth:
     return DataMonth.parse(Variable.get("ssw_first_month", default="2026-01"))
 
-
-def build_grace_seconds() -> float:
-    return float(Variable.get("ssw_build_grace_hours", default=str(DEFAULT_BUILD_GRACE_SECONDS / 3600))) * 3600
 
 
 def held_alert_months() -> int:

@@ -42,7 +42,7 @@ from ssw_linkage.disc.verify import verify_disc
 from ssw_linkage.errors import IntegrityError, NotReady
 from ssw_linkage.months import DataMonth
 from ssw_linkage.package_checks import verify
-from ssw_linkage.staging import CLI_RUN_PREFIX, MANIFEST, Staging, private_file, sha256_file
+from ssw_linkage.staging import MANIFEST, Staging, private_file, sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def build_disc(staging_root: Path, month: DataMonth, sender: Sender | None = Non
     with staging.month_lock(month):
         package = _published(staging, month)
         revision = staging.revision(month)
-        build = staging.build(month, f"{CLI_RUN_PREFIX}disc-{os.getpid()}")
+        build = staging.build(month, f"disc-{os.getpid()}")
         with staging.working_in(build):
             try:
                 trial = json.loads((package / MANIFEST).read_text(encoding="utf-8")).get("trial", False)
