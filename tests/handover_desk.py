@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 OFFICER, PASSWORD = "isa-officer", "officer-test-password"
+MHLW = "pension-contact@mhlw.example"  # the readiness notice's recipient in the tests
 HANDED_OVER = {
     "received_by": "厚労 花子",
     "organisation": "厚生労働省年金局",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -12,6 +13,11 @@ def pages(pdf: bytes) -> list[str]:
     """Each page's text without spaces and line breaks."""
     document = pdfium.PdfDocument(pdf)
     return ["".join(page.get_textpage().get_text_range().split()) for page in document]
+
+
+def text_of(path: Path) -> str:
+    """A PDF file's text, all pages, without spaces and line breaks."""
+    return "".join(pages(Path(path).read_bytes()))
 
 
 def fonts(pdf: bytes) -> set[tuple[str, bool]]:

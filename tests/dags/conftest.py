@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from handover_desk import HANDED_OVER, OFFICER, PASSWORD, Answer, ApiServer, HandoverDesk
+from handover_desk import HANDED_OVER, MHLW, OFFICER, PASSWORD, Answer, ApiServer, HandoverDesk
 
 ROOT = Path(__file__).resolve().parents[2]
 AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="ssw-airflow-home-"))
@@ -73,9 +73,6 @@ def provision_dag(handover_desk):
     bag = DagBag(dag_folder=str(ROOT / "dags"))
     assert bag.import_errors == {}
     return bag.get_dag("ssw_monthly_provision")
-
-
-MHLW = "pension-contact@mhlw.example"  # the readiness notice's recipient in the tests
 
 
 class MailSink:

@@ -7,8 +7,7 @@ import json
 
 import pendulum
 import pytest
-from conftest import MHLW
-from handover_desk import HANDED_OVER, OFFICER, Answer
+from handover_desk import HANDED_OVER, MHLW, OFFICER, Answer
 from privacy import leaked
 
 from ssw_linkage import source, synthetic

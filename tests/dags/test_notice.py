@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pendulum
-from conftest import MHLW
+from handover_desk import MHLW
 from privacy import leaked
 
 from ssw_linkage import source, synthetic

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pendulum
-import pypdfium2 as pdfium
-from conftest import MHLW, ROOT
+from handover_desk import MHLW
+from pdf_text import text_of
 from test_provision_dag import task_states
 
 from ssw_linkage import source, synthetic
@@ -15,9 +16,8 @@ from ssw_linkage.cli import main
 from ssw_linkage.months import DataMonth
 from ssw_linkage.staging import sha256_file
 
+ROOT = Path(__file__).resolve().parents[2]
 
-def _cover_text(path) -> str:
-    return "".join("".join(p.get_textpage().get_text_range() for p in pdfium.PdfDocument(path)).split())
 
 
 def test_a_trial_run_goes_end_to_end_apart_and_leaves_the_real_months_alone(
@@ -35,7 +35,7 @@ def test_a_trial_run_goes_end_to_end_apart_and_leaves_the_real_months_alone(
     assert sorted(p.name for p in staging.iterdir()) == ["trial"]  # nothing outside the trial area
     manifest = json.loads((trial / "202605" / "MANIFEST.JSON").read_text(encoding="utf-8"))
     assert manifest["trial"] is True
-    assert "【試験】" in _cover_text(trial / "disc" / "202605" / "COVER.PDF")
+    assert "【試験】" in text_of(trial / "disc" / "202605" / "COVER.PDF")
     (notice,) = mail.to(MHLW)
     assert notice["Subject"].startswith("【試験】")
     assert "実際の提供ではありません" in notice.get_body(("html",)).get_content()
@@ -54,7 +54,7 @@ def test_a_trial_run_goes_end_to_end_apart_and_leaves_the_real_months_alone(
     assert real_run.state == "success"
     real = json.loads((staging / "202605" / "MANIFEST.JSON").read_text(encoding="utf-8"))
     assert "trial" not in real and {k: v for k, v in manifest.items() if k != "trial"} == real
-    assert "試験" not in _cover_text(staging / "disc" / "202605" / "COVER.PDF")
+    assert "試験" not in text_of(staging / "disc" / "202605" / "COVER.PDF")
     assert [e["event"] for e in AuditLog(staging).entries()] == ["ready", "built", "notified", "handed_over"]
     assert sha256_file(trial / "disc" / "202605" / "SSW_202605.ISO") == trial_image
     assert len(AuditLog(trial).entries()) == 4 and not mail.to(MHLW)[1]["Subject"].startswith("【試験】")

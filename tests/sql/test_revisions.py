@@ -6,9 +6,9 @@ from __future__ import annotations
 import csv
 import json
 
-import pypdfium2 as pdfium
 import pytest
 from package_checks import assert_valid_package, read_manifest
+from pdf_text import text_of
 from sqlalchemy import text
 
 from ssw_linkage import errors, package, synthetic
@@ -26,9 +26,6 @@ def _rows(path) -> dict[str, list[str]]:
     with open(path, encoding="cp932", newline="") as f:
         return {row[0]: row for row in list(csv.reader(f))[1:]}
 
-
-def _cover_text(path) -> str:
-    return "".join("".join(p.get_textpage().get_text_range() for p in pdfium.PdfDocument(path)).split())
 
 
 @pytest.fixture
@@ -63,7 +60,7 @@ def test_different_results_after_the_notice_become_r2_beside_r1(notified):
     r2_disc = build_disc(staging, MAY)
     assert r2_disc.image.parent.name == "202605-r2" and r2_disc.revision == 2
     assert sha256_file(r1_disc.image) == r1_disc.image_sha256 != r2_disc.image_sha256  # r1's disc is kept as it was
-    assert "【第2版（r2・訂正）】" in _cover_text(r2_disc.cover) and "第2版" not in _cover_text(r1_disc.cover)
+    assert "【第2版（r2・訂正）】" in text_of(r2_disc.cover) and "第2版" not in text_of(r1_disc.cover)
 
     package.run_month(engine, MAY, staging)  # identical: nothing new
     assert Staging(staging).revision(MAY) == 2 and not (staging / ".revisions" / "202605" / "r2").exists()
