@@ -73,12 +73,16 @@ bench-airflow: install $(DEMO)/source.db
 lint: install
 	$(BIN)/ruff check .
 
+# Every test, the production topology last: real processes on PostgreSQL metadata, a Redis broker and two
+# Celery workers (tests/celery/, marker celery; `make test-celery` runs it alone).
+CELERY_TESTS = $(BIN)/python -m pytest -m celery tests/celery
+
 test: lint
 	$(BIN)/python -m pytest
+	$(CELERY_TESTS)
 
-# The production topology as real processes: PostgreSQL metadata, Redis broker, two Celery workers (tests/celery/).
 test-celery: lint
-	$(BIN)/python -m pytest -m celery tests/celery
+	$(CELERY_TESTS)
 
 clean:
 	rm -rf $(VENV) $(DEMO) airflow_home .pytest_cache .ruff_cache
