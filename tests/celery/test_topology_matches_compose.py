@@ -2,22 +2,8 @@
 
 from __future__ import annotations
 
-import yaml
-from topology import ROOT, Topology
-
-AIRFLOW_SERVICES = (
-    "airflow-apiserver",
-    "airflow-scheduler",
-    "airflow-dag-processor",
-    "airflow-worker",
-    "airflow-triggerer",
-)
-
-
-def load() -> dict:
-    """The compose file as written (keys and commands need no ${…} interpolation)."""
-    return yaml.safe_load((ROOT / "docker-compose.yaml").read_text(encoding="utf-8"))
-
+from compose_file import AIRFLOW_SERVICES, ROOT, load
+from topology import Topology
 
 # Settings only the processes on one machine need: private log-server ports, the test's own queue, the
 # auth manager's password file, the failure-detection times shortened for the kill -9, absolute folders.
