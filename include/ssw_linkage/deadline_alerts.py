@@ -20,7 +20,7 @@ from pathlib import Path
 from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
 from ssw_linkage.delivery import Delivery
 from ssw_linkage.months import JST, DataMonth
-from ssw_linkage.staging import Staging
+from ssw_linkage.staging import ALERTS, Staging
 
 
 class Level(Enum):
@@ -203,9 +203,12 @@ class AlertLedger:
     def __init__(self, staging: Path):
         self.staging = Staging(staging)
 
+    def _name(self, month: DataMonth | None, kind: Level | str) -> str:
+        return f"{month.compact if month else self.NO_MONTH}-{kind.value if isinstance(kind, Level) else kind}"
+
     def path(self, month: DataMonth | None, kind: Level | str) -> Path:
-        name = kind.value if isinstance(kind, Level) else kind
-        return self.staging.prepare().alerts_dir() / f"{month.compact if month else self.NO_MONTH}-{name}"
+        """Where the marker is written (the directory is created)."""
+        return self.staging.prepare().alerts_dir() / self._name(month, kind)
 
     def claim(self, month: DataMonth | None, kind: Level | str, note: str = "") -> bool:
         """Take the marker (holding ``note``, e.g. a run id); False if it was already taken."""
@@ -224,7 +227,8 @@ class AlertLedger:
         self.path(month, kind).unlink(missing_ok=True)
 
     def claimed(self, month: DataMonth | None, kind: Level | str) -> bool:
-        return self.path(month, kind).is_file()
+        """Reading creates nothing (the status page only reads)."""
+        return (self.staging.root / ALERTS / self._name(month, kind)).is_file()
 
     def kinds(self, month: DataMonth, prefix: str) -> list[str]:
         """The claimed kinds of ``month`` that start with ``prefix``."""

@@ -87,12 +87,7 @@ class Delivery:
 
     def handover(self) -> tuple[int, dict[str, Any]] | None:
         """The latest handed-over revision and its record, or None if no revision was handed over."""
-        directory = self._existing("")
-        found = (
-            sorted((int(p.name[1:].split(".")[0]), p) for p in directory.glob(f"r*.{HANDOVER}.json"))
-            if directory.is_dir()
-            else []
-        )
+        found = sorted((int(p.name[1:].split(".")[0]), p) for p in self._existing("").glob(f"r*.{HANDOVER}.json"))
         if not found:
             return None
         revision, path = found[-1]

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
-from ssw_linkage.deadline_alerts import AlertPolicy, Level
+from ssw_linkage.deadline_alerts import AlertLedger, AlertPolicy, Level, facts
 from ssw_linkage.delivery import Delivery
-from ssw_linkage.months import DataMonth
-from ssw_linkage.staging import ALERTS, MANIFEST, Staging
+from ssw_linkage.disc.layout import COVER
+from ssw_linkage.months import JST, DataMonth
+from ssw_linkage.staging import MANIFEST, Staging
 
 # the month's package is published: ready, or further along the handover
 PUBLISHED = ("ready", "notified", "rejected", "handed over", "revised")
@@ -74,25 +75,22 @@ def month_status(
         state = "running"
     else:
         state = "failed" if run_state == "failed" else "missing"
-    deadline = calendar.deadline(month)
-    risk_day = deadline
-    for _ in range((policy or AlertPolicy()).risk_business_days):
-        risk_day = calendar.previous_business_day(risk_day)
+    f = facts(month, datetime.combine(today, time(), tzinfo=JST), calendar, policy or AlertPolicy())
     colour = ""
     if not Delivery(staging, month).delivered():  # as the deadline alerts: READY alone does not count
-        colour = "red" if today > deadline else "amber" if today >= risk_day else ""
+        colour = "red" if today > f.deadline else "amber" if today >= f.alert_times[Level.RISK].date() else ""
     items, quarantined, carried = {}, None, None
     if revision is not None:
         manifest = json.loads((store.package(month) / MANIFEST).read_text(encoding="utf-8"))
         items = {entry["item"]: entry["written"] + entry["carried_over"] for entry in manifest["items"]}
         quarantined, carried = manifest["held"]["rows"], manifest["carried"]["rows"]
-    alerts_dir = staging / ALERTS
-    alerts = tuple(level.value for level in Level if (alerts_dir / f"{month.compact}-{level.value}").is_file())
+    ledger = AlertLedger(staging)
+    alerts = tuple(level.value for level in Level if ledger.claimed(month, level))
     return MonthStatus(
         month=month,
         state=state,
-        deadline=deadline,
-        business_days_left=calendar.business_days_between(today, deadline),
+        deadline=f.deadline,
+        business_days_left=f.business_days_left,
         colour=colour,
         revision=revision,
         items=items,
@@ -107,4 +105,4 @@ def month_status(
 def cover_sheet(staging: Path, month: DataMonth) -> Path:
     """The cover sheet of the month's current revision (``disc/YYYYMM-r<n>/`` from r2 on)."""
     store = Staging(staging)
-    return store.disc_dir(month, store.revision(month)) / "COVER.PDF"
+    return store.disc_dir(month, store.revision(month)) / COVER
