@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,18 +10,14 @@ from ssw_linkage import package
 from ssw_linkage.airflow_glue import alerts, deadline_watch, runs, settings
 from ssw_linkage.audit import acting_as
 from ssw_linkage.months import DataMonth
-from ssw_linkage.staging import Staging
 
 
 def resolve_month(context: Mapping[str, Any]) -> str:
     """The run's data month (refused at once, without retries, if it has none or it is not over)."""
-    month = runs.month_of(context)
-    staging = Staging(settings.staging_for(context["dag_run"])).prepare()
-    staging.remove_dead_builds(month)
-    return str(month)
+    return str(runs.month_of(context))
 
 
-COUNTS = ("item", "extracted", "written", "quarantined", "carried_over", "still_held", "released")
+COUNTS = tuple(field.name for field in dataclasses.fields(package.ItemCounts))  # an item's counts, no rows
 
 
 def extract_publish(month: str, run: Any, replace: bool = False) -> dict[str, Any]:
