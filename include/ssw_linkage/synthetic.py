@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from itertools import accumulate
 
 from sqlalchemy import Engine
@@ -248,7 +249,7 @@ class _Generator:
         """A permission and its card, recorded together and before the stay it replaces ends."""
         r = self.rng
         if status.startswith("SSW"):
-            ssw_field = ssw_field or who.ssw_field or r.choices(FIELDS, cum_weights=FIELD_CUM)[0]
+            ssw_field = ssw_field or who.ssw_field or r.choices(*_fields_on(day))[0]
             if who.employer_id is None or ssw_field != who.ssw_field or r.random() < 0.1:
                 who.employer_id = r.choice(self.employers_by_field[ssw_field])
         else:
@@ -259,7 +260,8 @@ class _Generator:
         recorded = self._recorded(day, by=who.expires)
         card_id = self.card(who, day, PERMISSION_CARDS[kind], recorded)
         row = [
-            self._id("status_permissions"), who.person_id, kind, status, ssw_field, period, expires,
+            self._id("status_permissions"), who.person_id, kind, status,
+            ssw_field and _field_name_on(ssw_field, day, who.person_id), period, expires,
             who.employer_id if status.startswith("SSW") else None,
             principal.person_id if principal else None, relationship, day, card_id, recorded,
         ]
@@ -575,6 +577,25 @@ NATIONALITIES = tuple(names.NATIONALITY_WEIGHTS)
 NATIONALITY_CUM = tuple(accumulate(names.NATIONALITY_WEIGHTS.values()))
 FIELDS = tuple(names.FIELD_WEIGHTS)
 FIELD_CUM = tuple(accumulate(names.FIELD_WEIGHTS.values()))
+
+
+def _names_on(ssw_field: str, day: date) -> list[str]:
+    """The names a field (by today's name) had on ``day``: several on a day when it was several fields."""
+    known = reference.ssw_fields()
+    return [n for n in (ssw_field, *names.FIELD_FORMER_NAMES.get(ssw_field, ())) if known[n].in_force(day)]
+
+
+@cache
+def _fields_on(day: date) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """The fields (by today's name) a permission could name on ``day``, and their cumulative weights."""
+    fields = tuple(f for f in FIELDS if _names_on(f, max(day, SSW_START)))
+    return fields, tuple(accumulate(names.FIELD_WEIGHTS[f] for f in fields))
+
+
+def _field_name_on(ssw_field: str, day: date, person_id: int) -> str:
+    """The name a permission of ``day`` gives a field: the one in force then (a person's pick of several)."""
+    in_force = _names_on(ssw_field, max(day, SSW_START))
+    return in_force[person_id % len(in_force)]
 
 
 def seed(

@@ -69,6 +69,11 @@ FIELD_BUSINESS = {
     "宿泊": "観光ホテル", "自動車運送業": "運輸", "鉄道": "鉄道サービス", "農業": "農園", "漁業": "水産",
     "飲食料品製造業": "食品", "外食業": "フーズ", "林業": "林業", "木材産業": "木材",
 }
+# The earlier names of today's fields, newest first: 工業製品製造業 was 素形材・産業機械・電気電子情報関連製造業
+# from 2022-08-30, and three fields before that (reference/ssw_fields.csv gives each name's dates).
+FIELD_FORMER_NAMES = {
+    "工業製品製造業": ("素形材・産業機械・電気電子情報関連製造業", "素形材産業", "産業機械製造業", "電気・電子情報関連産業"),
+}
 # Share of SSW workers by field (roughly the real distribution).
 FIELD_WEIGHTS = {
     "飲食料品製造業": 22, "工業製品製造業": 16, "介護": 14, "建設": 11, "農業": 10, "外食業": 9,

@@ -179,3 +179,5 @@ def test_the_page_in_a_headless_browser_shows_each_month_state_and_reports_a_pau
         browser.quit()
     backfills = client.get("/api/v2/backfills", params={"dag_id": DAG_ID}).json()["backfills"]
     assert len(backfills) == 1 and backfills[0]["from_date"].startswith("2026-02-28T15:00")
+    unmade = [month for month, state in states.items() if state in ("missing", "failed")]
+    assert backfills[0]["max_active_runs"] == len(unmade) > 1  # every month at once, not one per handover
