@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
 
-from ssw_linkage import dictionary, errors, package, retention, source, synthetic
+from ssw_linkage import PROVISION_DAG_ID, dictionary, errors, package, retention, source, synthetic
 from ssw_linkage.audit import AuditLog
 from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
 from ssw_linkage.disc.sender import Sender
@@ -314,7 +314,6 @@ def _missed(args: argparse.Namespace) -> int:
     return 1
 
 
-PROVISION_DAG_ID = "ssw_monthly_provision"
 BACKFILL_HOW = """
 To backfill them with Airflow, where `airflow` reaches the deployment's metadata database (a running
 scheduler executes the runs; Airflow allows one open backfill per DAG):

@@ -72,7 +72,9 @@ FIELD_BUSINESS = {
 # The earlier names of today's fields, newest first: 工業製品製造業 was 素形材・産業機械・電気電子情報関連製造業
 # from 2022-08-30, and three fields before that (reference/ssw_fields.csv gives each name's dates).
 FIELD_FORMER_NAMES = {
-    "工業製品製造業": ("素形材・産業機械・電気電子情報関連製造業", "素形材産業", "産業機械製造業", "電気・電子情報関連産業"),
+    "工業製品製造業": (
+        "素形材・産業機械・電気電子情報関連製造業", "素形材産業", "産業機械製造業", "電気・電子情報関連産業",
+    ),
 }
 # Share of SSW workers by field (roughly the real distribution).
 FIELD_WEIGHTS = {

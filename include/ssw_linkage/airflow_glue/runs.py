@@ -20,12 +20,12 @@ from urllib.parse import quote
 
 from airflow.sdk.exceptions import AirflowFailException
 
+from ssw_linkage import PROVISION_DAG_ID
 from ssw_linkage.errors import NotReady, SswError
 from ssw_linkage.months import JST, DataMonth
 
 DATA_MONTH = "data_month"  # the manual run's parameter
 TRIAL = "trial"  # the manual run's parameter: a trial run (初回試験), in the trial area
-PROVISION_DAG_ID = "ssw_monthly_provision"
 
 
 class RunRefused(SswError, AirflowFailException):
