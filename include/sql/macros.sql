@@ -66,6 +66,26 @@
     p.nationality          AS nationality,
 {%- endmacro %}
 
+{#- ``column`` is one of the values ``query`` selects; on PostgreSQL an array computed once, which an index on
+    ``column`` can search (``IN (query)`` there is a join, or a filter of every row when inside an OR). -#}
+{% macro one_of(column, query) -%}
+{%- if dialect == 'postgresql' -%}
+{{ column }} = ANY (ARRAY({{ query }}))
+{%- else -%}
+{{ column }} IN ({{ query }})
+{%- endif -%}
+{%- endmacro %}
+
+{#- The employer of ``employer_id``, joined as ``e``: on PostgreSQL a LATERAL look-up by primary key, so that
+    a misestimated window (an OR of two ranges, say) never turns it into a hash join over every employer. -#}
+{% macro employer_of(employer_id) -%}
+{%- if dialect == 'postgresql' -%}
+LEFT JOIN LATERAL (SELECT e_x.* FROM employers e_x WHERE e_x.employer_id = {{ employer_id }} LIMIT 1) e ON TRUE
+{%- else -%}
+LEFT JOIN employers e ON e.employer_id = {{ employer_id }}
+{%- endif -%}
+{%- endmacro %}
+
 {#- The employer (spec columns employer_name … employer_representative), joined as ``e``. -#}
 {% macro employer_columns() -%}
     e.name                 AS employer_name,

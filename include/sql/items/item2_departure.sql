@@ -21,7 +21,7 @@ JOIN statuses st ON st.status_code = d.status_code AND st.is_ssw = 1
 {{ m.card_on('rc', 'd.person_id', 'd.departed_on') }}
 {{ m.permission_on('sp', 'd.person_id', 'd.departed_on') }}
 {{ m.notification_on('rn', 'd.person_id', 'd.departed_on') }}
-LEFT JOIN employers e ON e.employer_id = sp.employer_id
+{{ m.employer_of('sp.employer_id') }}
 WHERE d.reentry_kind = 'none'
   AND (d.recorded_at >= :window_start AND d.recorded_at < :window_end OR d.departure_id IN :held_ids)
 ORDER BY d.departure_id

@@ -25,7 +25,7 @@ LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
 {{ m.permission_before('prev', 'ev.person_id', 'ev.permitted_on', 'ev.permission_id') }}
 LEFT JOIN statuses prev_st ON prev_st.status_code = prev.status_code
 {{ m.notification_on('rn', 'ev.person_id', 'ev.permitted_on') }}
-LEFT JOIN employers e ON e.employer_id = ev.employer_id
+{{ m.employer_of('ev.employer_id') }}
 WHERE ev.kind IN ('change', 'extension')
   AND (ev.recorded_at >= :window_start AND ev.recorded_at < :window_end OR ev.permission_id IN :held_ids)
 ORDER BY ev.permission_id

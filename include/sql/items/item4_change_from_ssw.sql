@@ -23,7 +23,7 @@ JOIN statuses st ON st.status_code = ev.status_code AND st.is_ssw = 0
 JOIN statuses prev_st ON prev_st.status_code = prev.status_code AND prev_st.is_ssw = 1
 LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
 {{ m.notification_on('rn', 'ev.person_id', 'ev.permitted_on') }}
-LEFT JOIN employers e ON e.employer_id = prev.employer_id
+{{ m.employer_of('prev.employer_id') }}
 WHERE ev.kind = 'change'
   AND (ev.recorded_at >= :window_start AND ev.recorded_at < :window_end OR ev.permission_id IN :held_ids)
 ORDER BY ev.permission_id

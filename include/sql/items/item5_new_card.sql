@@ -25,6 +25,9 @@ JOIN card_issue_reasons r ON r.reason_code = c.reason_code AND r.is_item5 = 1
 JOIN statuses st ON st.status_code = sp.status_code AND st.is_ssw = 1
 LEFT JOIN residence_cards old ON old.card_id = c.previous_card_id
 {{ m.notification_on('rn', 'c.person_id', 'c.issued_on') }}
-LEFT JOIN employers e ON e.employer_id = sp.employer_id
-WHERE (c.recorded_at >= :window_start AND c.recorded_at < :window_end OR c.card_id IN :held_ids)
+{{ m.employer_of('sp.employer_id') }}
+-- the window's cards of the item's reasons only, found by residence_cards_reason_recorded_at
+WHERE ({{ m.one_of('c.reason_code', 'SELECT reason_code FROM card_issue_reasons WHERE is_item5 = 1') }}
+       AND c.recorded_at >= :window_start AND c.recorded_at < :window_end
+       OR c.card_id IN :held_ids)
 ORDER BY c.card_id

@@ -25,7 +25,7 @@ FROM residence_notifications n
 {{ m.permission_on('sp', 'n.person_id', 'n.notified_on', inner=True) }}
 JOIN statuses st ON st.status_code = sp.status_code AND st.is_ssw = 1
 {{ m.card_on('rc', 'n.person_id', 'n.notified_on') }}
-LEFT JOIN employers e ON e.employer_id = sp.employer_id
+{{ m.employer_of('sp.employer_id') }}
 -- in the month it is both recorded and arrived: a notice back-dated before a late recording is not lost;
 -- written as two ranges (arrived in the window, or recorded in it), each of which an index can find
 WHERE (n.notice_arrived_at >= :window_start AND n.notice_arrived_at < :window_end AND n.recorded_at < :window_end

@@ -27,7 +27,7 @@ LEFT JOIN statuses pst ON pst.status_code = psp.status_code
 LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
 {{ m.card_on('prc', 'ev.principal_person_id', 'ev.permitted_on') }}
 {{ m.notification_on('rn', 'ev.person_id', 'ev.permitted_on') }}
-LEFT JOIN employers e ON e.employer_id = psp.employer_id
+{{ m.employer_of('psp.employer_id') }}
 WHERE ev.kind = 'change' AND ev.status_code = 'DESIGNATED' AND ev.principal_person_id IS NOT NULL
   AND (ev.recorded_at >= :window_start AND ev.recorded_at < :window_end OR ev.permission_id IN :held_ids)
 -- A permission naming no principal is not a dependant's event (most are not). A principal known to hold

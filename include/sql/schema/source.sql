@@ -75,6 +75,8 @@ CREATE TABLE residence_cards (
     recorded_at      TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX residence_cards_recorded_at ON residence_cards (recorded_at);
+-- Item 5 takes the window's cards of a few issue reasons (19条の10〜13) out of every card issued
+CREATE INDEX residence_cards_reason_recorded_at ON residence_cards (reason_code, recorded_at);
 CREATE INDEX residence_cards_as_of ON residence_cards (person_id, issued_on, card_id, recorded_at);
 
 -- 在留資格に係る許可 (a permission of one of permission_kinds); a dependant's names its principal (本体者)
