@@ -1,7 +1,7 @@
 """Build, reconcile and publish a month's package: eight CSV files, held rows, a manifest, READY.
 
 Each item is extracted into a private build directory. Publishing (one month at a time, under
-locks) re-checks the rows held by earlier months, reconciles every count against the files on
+locks, after the runs of earlier months in progress) re-checks the rows held by earlier months, reconciles every count against the files on
 disk, writes the manifest, moves the build into ``<staging>/<YYYYMM>/`` and writes ``READY`` (the
 manifest's SHA-256) last, atomically. A published package is never replaced silently: an
 identical rebuild is a no-op once every file is verified against the manifest, a damaged package
@@ -325,6 +325,7 @@ def run_month(
                     routes = accountant.submit(accounting.query_routes, engine, month)
                     counts = list(pool.map(extract, ITEMS))
                     routes = routes.result()
+                staging.wait_for_earlier_months(month)
                 with staging.publish_lock():
                     return _publish_locked(engine, staging, build, month, counts, encoding, replace, trial, routes)
             finally:

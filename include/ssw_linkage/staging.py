@@ -333,6 +333,20 @@ class Staging:
         with _flock(path):
             yield
 
+    def wait_for_earlier_months(self, month: DataMonth) -> None:
+        """Wait while an earlier month is being worked on (its month lock held), so that months run at once (a
+        backfill's) publish in month order, as one after another would: a package carries the rows the
+        packages before it hold. Earlier months never wait for later ones, so waits never form a cycle."""
+        for lock in sorted(self._own(LOCKS).glob("[0-9]" * 6 + ".lock")):
+            if lock.stem >= month.compact:
+                continue
+            with _flock(lock, blocking=False) as free:
+                if free:
+                    continue
+            log.info("waiting for the run of %s in progress to publish first (months publish in order)", lock.stem)
+            with _flock(lock):
+                pass
+
     @contextmanager
     def publish_lock(self) -> Iterator[None]:
         """Serialise publishing across months (carried-over rows depend on the other packages)."""

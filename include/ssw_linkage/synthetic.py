@@ -613,7 +613,7 @@ def seed(
     g = _Generator(random_seed, sorted(months), bad_rate)
     g.employers(max(events // 60, 20))
     loaded = pending = 0
-    with source.bulk_loading(engine, create=True, foreign_keys_at_end=True) as load:
+    with source.bulk_loading(engine, create=True, foreign_keys_at_end=True, recorded_order=EVENT_TABLES) as load:
         while loaded + pending < events:
             who = g.story()
             if g.bad_rate and g.rng.random() < g.bad_rate:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -107,3 +109,38 @@ def test_a_month_published_out_of_order_hands_its_held_rows_to_the_next_open_mon
     assert _item_ids(tmp_path / "202607", "ITEM02.CSV") == [fixed] and july["totals"]["still_held"] == 1
     assert held_before(staging, DataMonth(2026, 8))[0].record_id == broken
     assert read_manifest(tmp_path / "202606")["totals"]["carried_over"] == 0
+
+
+def test_months_run_at_once_publish_in_month_order(late_permission, tmp_path, monkeypatch):
+    """A backfill runs months at once: June, done extracting while May's run is still extracting, waits for
+    May's package, so it carries May's held rows exactly as a run of May, then June, does."""
+    src, fixed, _, _ = late_permission
+    package.run_month(src.engine, MAY, tmp_path / "in-order")
+    package.run_month(src.engine, JUNE, tmp_path / "in-order")
+
+    may_extracting, june_waiting = threading.Event(), threading.Event()
+    extract_item = package.extract_item
+
+    def slow_may(engine, item, month, *args, **kwargs):
+        if month == MAY:
+            may_extracting.set()
+            assert june_waiting.wait(30), "June never waited for May"
+        return extract_item(engine, item, month, *args, **kwargs)
+
+    wait = Staging.wait_for_earlier_months
+
+    def noticed_wait(self, month):
+        june_waiting.set()
+        wait(self, month)
+
+    monkeypatch.setattr(package, "extract_item", slow_may)
+    monkeypatch.setattr(Staging, "wait_for_earlier_months", noticed_wait)
+    at_once = tmp_path / "at-once"
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        may = pool.submit(package.run_month, src.engine, MAY, at_once)
+        assert may_extracting.wait(30)
+        june = pool.submit(package.run_month, src.engine, JUNE, at_once)
+        may.result(), june.result()
+    assert _item_ids(at_once / "202606", "ITEM02.CSV") == [fixed]
+    for name in package.package_files():
+        assert (at_once / "202606" / name).read_bytes() == (tmp_path / "in-order" / "202606" / name).read_bytes(), name

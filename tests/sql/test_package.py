@@ -126,17 +126,23 @@ def test_synthetic_data_is_deterministic(sqlite_engine, tmp_path):
         assert a.execute(query).all() == b.execute(query).all()
 
 
-def test_seeding_postgresql_keeps_every_foreign_key_and_leaves_planner_statistics(pg_engine):
+def test_seeding_postgresql_keeps_every_foreign_key_and_leaves_planner_statistics_and_recorded_order(pg_engine):
     query = text(
         "SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = current_schema()::regnamespace"
     )
     analysed = text(
         "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() AND last_analyze IS NOT NULL"
     )
+    clustered = text(
+        "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid"
+        " WHERE i.indisclustered AND x.relname = c.relname || '_recorded_at'"
+        " AND c.relnamespace = current_schema()::regnamespace"
+    )
     synthetic.seed(pg_engine, MONTHS, 500)
     with pg_engine.connect() as conn:
         assert conn.execute(query).scalar_one() == source.SCHEMA_FILE.read_text().count("REFERENCES") > 0
         assert {"status_permissions", "departures", "residence_cards"} <= set(conn.execute(analysed).scalars())
+        assert set(conn.execute(clustered).scalars()) == set(synthetic.EVENT_TABLES)  # laid out in recorded order
 
 
 @pytest.mark.parametrize("month", [DataMonth(2019, 6), DataMonth(2022, 9), DataMonth(2024, 3)])
