@@ -96,9 +96,9 @@ _checked: dict[tuple, dict[str, str]] = {}  # (SHA-256, name, headers, rows, enc
 
 
 def line_problems(path: Path, sha256: str, headers: list[str], rows: int, encoding: str) -> dict[str, str]:
-    """``check_lines``' problems with a file whose SHA-256 the caller has just computed; also the receiver's
-    ``verify``. A process checks the same bytes once (a run's publish, its disc's package check and image
-    ``verify`` read the same files), keeping the problems under the digest of the bytes actually read."""
+    """``check_lines``' problems with a file whose SHA-256 the caller has just computed (the package checks, the
+    receiver's ``verify``). A process checks the same bytes once (a run's publish, its disc's package check and
+    image ``verify`` read the same files), keeping the problems under the digest of the bytes actually read."""
     key = (path.name, tuple(headers), rows, encoding)
     found = _checked.get((sha256, *key))
     if found is None:
