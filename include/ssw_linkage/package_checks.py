@@ -19,7 +19,7 @@ from ssw_linkage._lazy import np, pa, pc
 from ssw_linkage.carryover import CARRIED, CARRIED_HEADER, QUARANTINE, QUARANTINE_HEADER
 from ssw_linkage.csv_format import ENCODINGS
 from ssw_linkage.spec import ITEMS
-from ssw_linkage.staging import MANIFEST, READY
+from ssw_linkage.staging import MANIFEST, READY, sha256_file
 
 _QUOTED_FIELD = r'"[^"]*(?:""[^"]*)*"'
 
@@ -86,16 +86,31 @@ def _check_file(directory: Path, expected: _Expected, encoding: str) -> list[str
     size = path.stat().st_size
     if size != expected.size:
         problems.append(f"{name}: {size} bytes, the manifest says {expected.size}")
-    with open(path, "rb") as f:
-        if hashlib.file_digest(f, "sha256").hexdigest() != expected.sha256:
-            problems.append(f"{name}: SHA-256 differs from the manifest")
-    return problems + list(check_lines(path, expected.headers, expected.rows, encoding).values())
+    digest = sha256_file(path)
+    if digest != expected.sha256:
+        problems.append(f"{name}: SHA-256 differs from the manifest")
+    return problems + list(line_problems(path, digest, expected.headers, expected.rows, encoding).values())
 
 
-def check_lines(path: Path, headers: list[str], rows: int, encoding: str) -> dict[str, str]:
-    """The first line breaking each line rule (``line_end``, ``bom``, ``decode``, ``fields``, ``header``), in the
-    order a reader going line by line meets them, then the count (``rows``): rule → problem. Also used by the
-    receiver's ``verify`` on a disc.
+_checked: dict[tuple, dict[str, str]] = {}  # (SHA-256, name, headers, rows, encoding) → check_lines' problems
+
+
+def line_problems(path: Path, sha256: str, headers: list[str], rows: int, encoding: str) -> dict[str, str]:
+    """``check_lines``' problems with a file whose SHA-256 the caller has just computed (the package checks, the
+    receiver's ``verify``). A process checks the same bytes once (a run's publish, its disc's package check and
+    image ``verify`` read the same files), keeping the problems under the digest of the bytes actually read."""
+    key = (path.name, tuple(headers), rows, encoding)
+    found = _checked.get((sha256, *key))
+    if found is None:
+        digest, found = check_lines(path, headers, rows, encoding)
+        _checked[(digest, *key)] = found
+    return dict(found)
+
+
+def check_lines(path: Path, headers: list[str], rows: int, encoding: str) -> tuple[str, dict[str, str]]:
+    """The SHA-256 of the bytes read, and the first line breaking each line rule (``line_end``, ``bom``,
+    ``decode``, ``fields``, ``header``), in the order a reader going line by line meets them, then the count
+    (``rows``): rule → problem.
 
     The file is read in blocks of whole lines, each checked as arrays of bytes: a line ends with CRLF and
     holds no other CR; the text decodes (a line after the first that does not is not checked further); a
@@ -105,8 +120,9 @@ def check_lines(path: Path, headers: list[str], rows: int, encoding: str) -> dic
     first: dict[str, int] = {}  # rule → the first line breaking it
     lines = 0
     header = None
+    digest = hashlib.sha256()
     with open(path, "rb") as f:
-        for block in _line_blocks(f):
+        for block in _line_blocks(f, digest):
             text_checked = "decode" not in first
             lines_in_block, broken, line1 = _check_block(block, lines == 0, codec, len(headers), text_checked)
             for rule, line in broken.items():
@@ -131,17 +147,18 @@ def check_lines(path: Path, headers: list[str], rows: int, encoding: str) -> dic
         found["rows"] = f"{name}: empty, not even a header row"
     elif lines - 1 != rows:
         found["rows"] = f"{name}: {lines - 1} data rows, the manifest says {rows}"
-    return found
+    return digest.hexdigest(), found
 
 
 _BLOCK_BYTES = 1 << 22  # read at a time: the checks hold a few arrays of this size
 _CR, _LF = b"\r"[0], b"\n"[0]
 
 
-def _line_blocks(f) -> Iterator[bytes]:
-    """The file in blocks of whole lines (the last line may lack its line end)."""
+def _line_blocks(f, digest) -> Iterator[bytes]:
+    """The file in blocks of whole lines (the last line may lack its line end); ``digest`` is fed every byte."""
     rest = b""
     while chunk := f.read(_BLOCK_BYTES):
+        digest.update(chunk)
         chunk = rest + chunk
         cut = chunk.rfind(b"\n") + 1
         rest = chunk[cut:]

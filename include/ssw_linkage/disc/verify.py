@@ -24,7 +24,7 @@ from ssw_linkage.disc.iso_image import Image, is_image
 from ssw_linkage.disc.layout import CHECKSUMS, SEALED, SEALED_FILES, disc_files, iso_name, parse_checksums, volume_label
 from ssw_linkage.errors import UsageError
 from ssw_linkage.months import DataMonth
-from ssw_linkage.package_checks import check_lines
+from ssw_linkage.package_checks import line_problems
 from ssw_linkage.spec import ITEMS, SPEC_VERSION
 from ssw_linkage.staging import MANIFEST, sha256_file
 
@@ -129,12 +129,17 @@ def _image_problems(file: str, image: Image, names: list[str], data_month: str |
     return problems
 
 
+def _digests(directory: Path) -> dict[str, str | None]:
+    """Each entry's SHA-256 (None for a directory), each file read once."""
+    return {p.name: sha256_file(p) if p.is_file() else None for p in directory.iterdir()}
+
+
 def _check_root(directory: Path, report: Report, password: Callable[[], str | None]) -> None:
-    present = {p.name for p in directory.iterdir()}
-    report.encrypted = SEALED in present
-    _check_set(directory, present, disc_files(report.encrypted), "", report)
+    digests = _digests(directory)
+    report.encrypted = SEALED in digests
+    _check_set(directory, digests, disc_files(report.encrypted), "", report)
     if not report.encrypted:
-        _check_data(directory, "", report)
+        _check_data(directory, digests, "", report)
         return
     secret = password()
     if not secret:
@@ -144,7 +149,7 @@ def _check_root(directory: Path, report: Report, password: Callable[[], str | No
             "encrypted: give the password (SSW_DISC_PASSWORD, or type it when asked) to check its contents",
         )
         return
-    if SEALED not in present or not (directory / SEALED).is_file():
+    if digests[SEALED] is None:
         return
     with tempfile.TemporaryDirectory(prefix="ssw-verify-") as scratch:
         inner = Path(scratch)
@@ -157,12 +162,16 @@ def _check_root(directory: Path, report: Report, password: Callable[[], str | No
             report.add(SEALED, "ZIP として読めません（破損）", "not a readable ZIP (damaged)")
             return
         prefix = f"{SEALED}/"
-        _check_set(inner, {p.name for p in inner.iterdir()}, SEALED_FILES, prefix, report)
-        _check_data(inner, prefix, report)
+        inner_digests = _digests(inner)
+        _check_set(inner, inner_digests, SEALED_FILES, prefix, report)
+        _check_data(inner, inner_digests, prefix, report)
 
 
-def _check_set(directory: Path, present: set[str], expected: tuple[str, ...], prefix: str, report: Report) -> None:
-    """The file set against the layout, and every file against ``SHA256SUMS``."""
+def _check_set(
+    directory: Path, digests: dict[str, str | None], expected: tuple[str, ...], prefix: str, report: Report
+) -> None:
+    """The file set (``digests``' names) against the layout, and every file against ``SHA256SUMS``."""
+    present = set(digests)
     listed: dict[str, str] = {}
     if CHECKSUMS in present:
         listed, bad = parse_checksums((directory / CHECKSUMS).read_bytes())
@@ -170,7 +179,7 @@ def _check_set(directory: Path, present: set[str], expected: tuple[str, ...], pr
             report.add(prefix + CHECKSUMS, f"{number}行目の形式が違います", f"line {number} is malformed")
     missing, extra = set(expected) - present, present - set(expected)
     for name in sorted(extra):
-        digest = sha256_file(directory / name) if (directory / name).is_file() else None
+        digest = digests[name]
         original = next((m for m in sorted(missing) if listed.get(m) == digest), None)
         if original:
             missing.discard(original)
@@ -183,14 +192,14 @@ def _check_set(directory: Path, present: set[str], expected: tuple[str, ...], pr
         report.files += 1
         if name not in listed:
             report.add(prefix + name, "SHA256SUMS に載っていません", "not listed in SHA256SUMS")
-        elif sha256_file(directory / name) != listed[name]:
+        elif digests[name] != listed[name]:
             report.add(prefix + name, "SHA-256 が SHA256SUMS と一致しません", "SHA-256 differs from SHA256SUMS")
     for name in sorted(set(listed) - set(expected)):
         report.add(prefix + CHECKSUMS, f"想定外の名前 {name} が載っています", f"lists unexpected {name}")
     report.files += CHECKSUMS in present
 
 
-def _check_data(directory: Path, prefix: str, report: Report) -> None:
+def _check_data(directory: Path, digests: dict[str, str | None], prefix: str, report: Report) -> None:
     """The item files against the manifest and the spec version it names."""
     try:
         manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
@@ -212,19 +221,20 @@ def _check_data(directory: Path, prefix: str, report: Report) -> None:
         if entry is None:
             report.add(prefix + MANIFEST, f"{name} の記載がありません", f"{name} is not listed")
             continue
-        if not path.is_file():
-            continue  # reported with the file set
+        digest = digests.get(name)
+        if digest is None:
+            continue  # not a file: reported with the file set
         if path.stat().st_size != entry["bytes"]:
             report.add(
                 prefix + name,
                 f"サイズが MANIFEST.JSON と違います（{path.stat().st_size:,} バイト）",
                 f"{path.stat().st_size} bytes, MANIFEST.JSON says {entry['bytes']}",
             )
-        if sha256_file(path) != entry["sha256"]:
+        if digest != entry["sha256"]:
             report.add(prefix + name, "SHA-256 が MANIFEST.JSON と一致しません", "SHA-256 differs from MANIFEST.JSON")
         if lines_checkable:
             rows = entry["written"] + entry["carried_over"]
-            for rule, message in check_lines(path, item.headers, rows, encoding).items():
+            for rule, message in line_problems(path, digest, item.headers, rows, encoding).items():
                 report.problems.append(_line_problem(prefix + name, rule, message, encoding))
 
 
