@@ -25,6 +25,17 @@
 {%- endif -%}
 {%- endmacro %}
 
+{#- An item's events: the rows of ``table``, as ``alias``, that meet the condition of the call block. On
+    PostgreSQL sorted by person first, so that the look-ups that follow read each index in order rather
+    than at random (item 3 on a 14M-event source: a third less server time); the item orders its rows. -#}
+{% macro events(table, alias) -%}
+(SELECT {{ alias }}.* FROM {{ table }} {{ alias }}
+    WHERE {{ caller() | trim }}
+{%- if dialect == 'postgresql' %}
+    ORDER BY {{ alias }}.person_id OFFSET 0
+{%- endif %}) {{ alias }}
+{%- endmacro %}
+
 {#- The person's particulars (name, birth date, sex, nationality) in force on ``day``. -#}
 {% macro particulars_on(alias, person, day, inner=False, when=None) -%}
 {{ _as_of(alias, 'person_particulars', 'particulars_id', 'person_id', person, 'effective_on',

@@ -12,11 +12,12 @@ SELECT
     ev.period_months       AS period_months,
     ev.expires_on          AS expires_on,
 {{ m.employer_columns() }}
-FROM status_permissions ev
+FROM {% call m.events('status_permissions', 'ev') -%}
+    ev.kind = 'landing'
+    AND (ev.recorded_at >= :window_start AND ev.recorded_at < :window_end OR ev.permission_id IN :held_ids)
+{%- endcall %}
 JOIN statuses st ON st.status_code = ev.status_code AND st.is_ssw = 1
 {{ m.particulars_on('p', 'ev.person_id', 'ev.permitted_on') }}
 LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
 {{ m.employer_of('ev.employer_id') }}
-WHERE ev.kind = 'landing'
-  AND (ev.recorded_at >= :window_start AND ev.recorded_at < :window_end OR ev.permission_id IN :held_ids)
 ORDER BY ev.permission_id

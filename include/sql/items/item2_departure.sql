@@ -15,13 +15,14 @@ SELECT
     rn.address             AS address,
     rn.municipality_code   AS municipality_code,
 {{ m.employer_columns() }}
-FROM departures d
+FROM {% call m.events('departures', 'd') -%}
+    d.reentry_kind = 'none'
+    AND (d.recorded_at >= :window_start AND d.recorded_at < :window_end OR d.departure_id IN :held_ids)
+{%- endcall %}
 JOIN statuses st ON st.status_code = d.status_code AND st.is_ssw = 1
 {{ m.particulars_on('p', 'd.person_id', 'd.departed_on') }}
 {{ m.card_on('rc', 'd.person_id', 'd.departed_on') }}
 {{ m.permission_on('sp', 'd.person_id', 'd.departed_on') }}
 {{ m.notification_on('rn', 'd.person_id', 'd.departed_on') }}
 {{ m.employer_of('sp.employer_id') }}
-WHERE d.reentry_kind = 'none'
-  AND (d.recorded_at >= :window_start AND d.recorded_at < :window_end OR d.departure_id IN :held_ids)
 ORDER BY d.departure_id

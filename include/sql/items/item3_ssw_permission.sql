@@ -17,7 +17,10 @@ SELECT
     rn.address             AS address,
     rn.municipality_code   AS municipality_code,
 {{ m.employer_columns() }}
-FROM status_permissions ev
+FROM {% call m.events('status_permissions', 'ev') -%}
+    ev.kind IN ('change', 'extension')
+    AND (ev.recorded_at >= :window_start AND ev.recorded_at < :window_end OR ev.permission_id IN :held_ids)
+{%- endcall %}
 JOIN statuses st ON st.status_code = ev.status_code AND st.is_ssw = 1
 JOIN permission_kinds k ON k.kind = ev.kind
 {{ m.particulars_on('p', 'ev.person_id', 'ev.permitted_on') }}
@@ -26,6 +29,4 @@ LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
 LEFT JOIN statuses prev_st ON prev_st.status_code = prev.status_code
 {{ m.notification_on('rn', 'ev.person_id', 'ev.permitted_on') }}
 {{ m.employer_of('ev.employer_id') }}
-WHERE ev.kind IN ('change', 'extension')
-  AND (ev.recorded_at >= :window_start AND ev.recorded_at < :window_end OR ev.permission_id IN :held_ids)
 ORDER BY ev.permission_id

@@ -16,7 +16,10 @@ SELECT
     rn.address             AS address,
     rn.municipality_code   AS municipality_code,
 {{ m.employer_columns() }}
-FROM status_permissions ev
+FROM {% call m.events('status_permissions', 'ev') -%}
+    ev.kind = 'change'
+    AND (ev.recorded_at >= :window_start AND ev.recorded_at < :window_end OR ev.permission_id IN :held_ids)
+{%- endcall %}
 JOIN statuses st ON st.status_code = ev.status_code AND st.is_ssw = 0
 {{ m.particulars_on('p', 'ev.person_id', 'ev.permitted_on') }}
 {{ m.permission_before('prev', 'ev.person_id', 'ev.permitted_on', 'ev.permission_id', inner=True) }}
@@ -24,6 +27,4 @@ JOIN statuses prev_st ON prev_st.status_code = prev.status_code AND prev_st.is_s
 LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
 {{ m.notification_on('rn', 'ev.person_id', 'ev.permitted_on') }}
 {{ m.employer_of('prev.employer_id') }}
-WHERE ev.kind = 'change'
-  AND (ev.recorded_at >= :window_start AND ev.recorded_at < :window_end OR ev.permission_id IN :held_ids)
 ORDER BY ev.permission_id

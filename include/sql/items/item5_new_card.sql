@@ -18,7 +18,12 @@ SELECT
     rn.address             AS address,
     rn.municipality_code   AS municipality_code,
 {{ m.employer_columns() }}
-FROM residence_cards c
+-- the window's cards of the item's reasons only, found by residence_cards_reason_recorded_at
+FROM {% call m.events('residence_cards', 'c') -%}
+    ({{ m.one_of('c.reason_code', 'SELECT reason_code FROM card_issue_reasons WHERE is_item5 = 1') }}
+     AND c.recorded_at >= :window_start AND c.recorded_at < :window_end
+     OR c.card_id IN :held_ids)
+{%- endcall %}
 JOIN card_issue_reasons r ON r.reason_code = c.reason_code AND r.is_item5 = 1
 {{ m.particulars_on('p', 'c.person_id', 'c.issued_on') }}
 {{ m.permission_on('sp', 'c.person_id', 'c.issued_on', inner=True) }}
@@ -26,8 +31,4 @@ JOIN statuses st ON st.status_code = sp.status_code AND st.is_ssw = 1
 LEFT JOIN residence_cards old ON old.card_id = c.previous_card_id
 {{ m.notification_on('rn', 'c.person_id', 'c.issued_on') }}
 {{ m.employer_of('sp.employer_id') }}
--- the window's cards of the item's reasons only, found by residence_cards_reason_recorded_at
-WHERE ({{ m.one_of('c.reason_code', 'SELECT reason_code FROM card_issue_reasons WHERE is_item5 = 1') }}
-       AND c.recorded_at >= :window_start AND c.recorded_at < :window_end
-       OR c.card_id IN :held_ids)
 ORDER BY c.card_id

@@ -20,15 +20,16 @@ SELECT
     n.address              AS address,
     n.municipality_code    AS municipality_code,
 {{ m.employer_columns() }}
-FROM residence_notifications n
+-- in the month it is both recorded and arrived: a notice back-dated before a late recording is not lost;
+-- written as two ranges (arrived in the window, or recorded in it), each of which an index can find
+FROM {% call m.events('residence_notifications', 'n') -%}
+    (n.notice_arrived_at >= :window_start AND n.notice_arrived_at < :window_end AND n.recorded_at < :window_end
+     OR n.recorded_at >= :window_start AND n.recorded_at < :window_end AND n.notice_arrived_at < :window_end
+     OR n.notification_id IN :held_ids)
+{%- endcall %}
 {{ m.particulars_on('p', 'n.person_id', 'n.notified_on') }}
 {{ m.permission_on('sp', 'n.person_id', 'n.notified_on', inner=True) }}
 JOIN statuses st ON st.status_code = sp.status_code AND st.is_ssw = 1
 {{ m.card_on('rc', 'n.person_id', 'n.notified_on') }}
 {{ m.employer_of('sp.employer_id') }}
--- in the month it is both recorded and arrived: a notice back-dated before a late recording is not lost;
--- written as two ranges (arrived in the window, or recorded in it), each of which an index can find
-WHERE (n.notice_arrived_at >= :window_start AND n.notice_arrived_at < :window_end AND n.recorded_at < :window_end
-       OR n.recorded_at >= :window_start AND n.recorded_at < :window_end AND n.notice_arrived_at < :window_end
-       OR n.notification_id IN :held_ids)
 ORDER BY n.notification_id

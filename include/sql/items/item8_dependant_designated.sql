@@ -18,7 +18,10 @@ SELECT
     pst.name_ja            AS principal_status,
     psp.ssw_field          AS principal_ssw_field,
 {{ m.employer_columns() }}
-FROM status_permissions ev
+FROM {% call m.events('status_permissions', 'ev') -%}
+    ev.kind = 'change' AND ev.status_code = 'DESIGNATED' AND ev.principal_person_id IS NOT NULL
+    AND (ev.recorded_at >= :window_start AND ev.recorded_at < :window_end OR ev.permission_id IN :held_ids)
+{%- endcall %}
 JOIN statuses st ON st.status_code = ev.status_code
 {{ m.particulars_on('p', 'ev.person_id', 'ev.permitted_on') }}
 {{ m.particulars_on('pp', 'ev.principal_person_id', 'ev.permitted_on') }}
@@ -28,10 +31,8 @@ LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
 {{ m.card_on('prc', 'ev.principal_person_id', 'ev.permitted_on') }}
 {{ m.notification_on('rn', 'ev.person_id', 'ev.permitted_on') }}
 {{ m.employer_of('psp.employer_id') }}
-WHERE ev.kind = 'change' AND ev.status_code = 'DESIGNATED' AND ev.principal_person_id IS NOT NULL
-  AND (ev.recorded_at >= :window_start AND ev.recorded_at < :window_end OR ev.permission_id IN :held_ids)
 -- A permission naming no principal is not a dependant's event (most are not). A principal known to hold
 -- another status excludes the row; a principal whose status or particulars are unknown keeps it, so that
 -- validation quarantines it (the principal columns are required) instead of dropping it.
-  AND (pst.is_ssw = 1 OR pst.status_code IS NULL)
+WHERE (pst.is_ssw = 1 OR pst.status_code IS NULL)
 ORDER BY ev.permission_id
