@@ -27,7 +27,7 @@ from datetime import datetime
 
 from airflow.sdk import Param, TriggerRule, dag, task
 
-from ssw_linkage.airflow_glue import alerts, dag_defaults, disc, notice, provision
+from ssw_linkage.airflow_glue import alerts, dag_defaults
 from ssw_linkage.airflow_glue.deadline_watch import DeadlineSensor
 from ssw_linkage.airflow_glue.handover import HandoverOperator
 from ssw_linkage.airflow_glue.runs import DATA_MONTH, TRIAL
@@ -69,20 +69,30 @@ from ssw_linkage.months import JST, DataMonth
     },
 )
 def ssw_monthly_provision():
+    # Each task imports its body's module when it runs: parsing the file (every task's start, the DAG
+    # processor) imports only what defines the DAG.
     @task
     def resolve_month(**context) -> str:
+        from ssw_linkage.airflow_glue import provision
+
         return provision.resolve_month(context)
 
     @task(multiple_outputs=False, max_active_tis_per_dag=dag_defaults.EXTRACTIONS_AT_ONCE)
     def extract_publish(month: str, dag_run=None, params=None) -> dict:
+        from ssw_linkage.airflow_glue import provision
+
         return provision.extract_publish(month, dag_run, replace=params["replace"])
 
     @task(multiple_outputs=False)
     def build_disc(month: str, dag_run=None) -> dict:
+        from ssw_linkage.airflow_glue import disc
+
         return disc.build(month, dag_run)
 
     @task(multiple_outputs=False)
     def notify_mhlw(month: str, built: dict, **context) -> dict:
+        from ssw_linkage.airflow_glue import notice
+
         return notice.notify(month, built, context)
 
     @task(
@@ -92,6 +102,8 @@ def ssw_monthly_provision():
         multiple_outputs=False,
     )
     def outcome(**context) -> dict:
+        from ssw_linkage.airflow_glue import provision
+
         return provision.outcome(context)
 
     month = resolve_month()

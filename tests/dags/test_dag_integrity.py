@@ -35,6 +35,28 @@ def test_parsing_makes_no_query_and_no_connection_or_variable_lookup(monkeypatch
     assert sorted(bag.dag_ids) == sorted(p.stem for p in (ROOT / "dags").glob("*.py"))
 
 
+# What only a task body needs (the extraction, the disc, mail): parsing a DAG file, as every task's start and
+# every DAG processor pass does, must not pay for it.
+TASK_ONLY = ("psycopg", "pyarrow", "numpy", "pandas", "fpdf", "aiosmtplib", "holidays.countries",
+             "ssw_linkage.package", "ssw_linkage.source", "ssw_linkage.disc.build")
+
+
+def test_parsing_imports_nothing_only_a_task_needs():
+    import subprocess
+    import sys
+
+    code = f"""
+import runpy, sys
+for path in sys.argv[1:]:
+    runpy.run_path(path)
+    print(path, sorted({{h for m in sys.modules for h in {TASK_ONLY!r} if m == h or m.startswith(h + ".")}}))
+"""
+    files = sorted(str(p) for p in (ROOT / "dags").glob("*.py"))
+    done = subprocess.run([sys.executable, "-c", code, *files], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[-len(files):] == [f"{path} []" for path in files]
+
+
 def test_every_failure_path_mails_exactly_one_way():
     """Each task records its failure's cause; `outcome` (all_done) waits for every task but the deadline
     sensors and mails once per failed run; the sensors, which may wait for weeks, and `outcome` itself

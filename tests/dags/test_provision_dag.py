@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import filecmp
 import json
 import os
@@ -66,8 +67,6 @@ def xcom_values(dag_id: str) -> list[str]:
 
 
 def test_postgresql_source(provision_dag, pg_database, mail, tmp_path):
-    from ssw_linkage.airflow_glue import provision
-
     synthetic.seed(source.connect(pg_database), MONTHS, 2_000)
     dag_run = run(provision_dag, "2026-05")
     assert dag_run.state == "success"
@@ -76,7 +75,8 @@ def test_postgresql_source(provision_dag, pg_database, mail, tmp_path):
     # the task's result shows each item's counts (and nothing else about the rows)
     counts = task_result(dag_run, "extract_publish")
     assert counts["extracted"] == manifest["totals"]["extracted"]
-    assert counts["items"] == [{key: row[key] for key in provision.COUNTS} for row in manifest["items"]]
+    keys = [field.name for field in dataclasses.fields(package.ItemCounts)]
+    assert counts["items"] == [{key: row[key] for key in keys} for row in manifest["items"]]
 
 
 def task_result(dag_run, task_id: str):
@@ -139,18 +139,17 @@ def test_broken_source_fails_the_run_and_mails_the_oncall_in_japanese(no_retries
 def test_one_failing_item_mails_once_naming_it_and_a_rerun_mails_recovered(
     provision_dag, sqlite_source, mail, monkeypatch, no_retries, tmp_path
 ):
-    from ssw_linkage.airflow_glue import provision
     from ssw_linkage.errors import SourceUnavailable
 
     synthetic.seed(source.connect(sqlite_source), MONTHS, 300)
-    real = provision.package.extract_item
+    real = package.extract_item
 
     def item_3_breaks(engine, item, *args, **kwargs):
         if item.number == 3:
             raise SourceUnavailable("the source database closed the connection (check the database)")
         return real(engine, item, *args, **kwargs)
 
-    monkeypatch.setattr(provision.package, "extract_item", item_3_breaks)
+    monkeypatch.setattr(package, "extract_item", item_3_breaks)
     failed = run(no_retries, "2026-05")
     assert failed.state == "failed"
     (failure,) = subjects(mail, "処理失敗")
@@ -160,7 +159,7 @@ def test_one_failing_item_mails_once_naming_it_and_a_rerun_mails_recovered(
     assert task_states(failed)["build_disc"][0] == "upstream_failed"
     assert not (tmp_path / "staging" / "202605").exists()  # nothing published when one item fails
 
-    monkeypatch.setattr(provision.package, "extract_item", real)
+    monkeypatch.setattr(package, "extract_item", real)
     assert run(no_retries, "2026-05").state == "success"
     assert len(subjects(mail, "処理失敗")) == 1
     assert subjects(mail, "復旧") == ["【特定技能情報連携】復旧：2026-05分の処理が成功しました"]

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from ssw_linkage.business_calendar import GovernmentCalendar, weekday_ja
+from ssw_linkage.business_calendar import YEAR_END_CLOSURE, GovernmentCalendar, weekday_ja
 from ssw_linkage.months import DataMonth
 
 # National holidays as published by the Cabinet Office (内閣府「国民の祝日」), typed by hand:
@@ -130,3 +130,27 @@ def test_counting_and_stepping_across_golden_week(cal):
     assert cal.previous_business_day(date(2026, 5, 7)) == date(2026, 5, 1)
     assert cal.first_business_day(DataMonth(2027, 1)) == date(2027, 1, 4)
     assert weekday_ja(date(2026, 12, 25)) == "金"
+
+
+def test_national_holidays_are_those_of_the_holidays_package_for_japan(cal):
+    import holidays
+
+    published = holidays.country_holidays("JP", years=range(2019, 2036))
+    for n in range((date(2036, 1, 1) - date(2019, 1, 1)).days):
+        day = date(2019, 1, 1) + timedelta(days=n)
+        if day.weekday() < 5 and (day.month, day.day) not in YEAR_END_CLOSURE:
+            assert cal.closure_reason(day) == published.get(day), day
+
+
+def test_counting_business_days_loads_no_other_country():
+    """Every deadline sensor, notice and outcome task counts business days: loading ~280 countries' holiday
+    modules would cost each of them 0.15-0.3 s."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from datetime import date; from ssw_linkage.business_calendar import GovernmentCalendar; "
+        "GovernmentCalendar().closure_reason(date(2026, 5, 5)); "
+        "print(sorted(m for m in sys.modules if m.startswith('holidays.countries')))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from airflow.providers.smtp.hooks.smtp import SmtpHook
 from airflow.sdk.exceptions import AirflowFailException
 
 from ssw_linkage.airflow_glue import runs, settings
@@ -37,6 +36,8 @@ class RunFailedAndMailed(AirflowFailException):
 
 def send(subject: str, html: str, to: list[str] | None = None) -> None:
     """Send one mail through the ``smtp_default`` connection, to the on-call officers unless ``to`` is given."""
+    from airflow.providers.smtp.hooks.smtp import SmtpHook  # aiosmtplib: only for a task that mails
+
     with SmtpHook(smtp_conn_id=settings.SMTP_CONN_ID) as smtp:
         smtp.send_email_smtp(
             to=to or settings.alert_recipients(), from_email=settings.alert_sender(), subject=subject, html_content=html

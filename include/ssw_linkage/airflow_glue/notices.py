@@ -15,7 +15,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from airflow.providers.smtp.notifications.smtp import SmtpNotifier
 from airflow.sdk import Variable
 from airflow.sdk.exceptions import AirflowSkipException
 
@@ -52,6 +51,8 @@ FAILURE_BODY = f"""<p>社会保険未加入の特定技能外国人に係る別�
 
 def mail_failure(context) -> None:
     """This DAG's failure alert to the on-call officers (recipients read when a task fails, not at parse)."""
+    from airflow.providers.smtp.notifications.smtp import SmtpNotifier  # aiosmtplib: only when mailing
+
     SmtpNotifier(
         to=settings.alert_recipients(),
         from_email=settings.alert_sender(),

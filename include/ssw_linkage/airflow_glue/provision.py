@@ -6,7 +6,6 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from ssw_linkage import package
 from ssw_linkage.airflow_glue import alerts, deadline_watch, runs, settings
 from ssw_linkage.audit import acting_as
 from ssw_linkage.months import DataMonth
@@ -17,13 +16,12 @@ def resolve_month(context: Mapping[str, Any]) -> str:
     return str(runs.month_of(context))
 
 
-COUNTS = tuple(field.name for field in dataclasses.fields(package.ItemCounts))  # an item's counts, no rows
-
-
 def extract_publish(month: str, run: Any, replace: bool = False) -> dict[str, Any]:
     """Extract the eight items (a few at a time), carry over held rows, reconcile and publish the package:
     ``package.run_month``, exactly what ``ssw-linkage run`` does. The audit log names ``run`` (and who
     triggered it) as the actor. Returns counts only: the totals and each item's."""
+    from ssw_linkage import package  # the extraction (psycopg, pyarrow): not for the DAG's other tasks
+
     with acting_as(runs.actor(run)):
         manifest = package.run_month(
             settings.source_engine(),
@@ -33,7 +31,8 @@ def extract_publish(month: str, run: Any, replace: bool = False) -> dict[str, An
             replace,
             trial=runs.is_trial(run),
         )
-    items = [{key: row[key] for key in COUNTS} for row in manifest["items"]]
+    counts = [field.name for field in dataclasses.fields(package.ItemCounts)]  # an item's counts, no rows
+    items = [{key: row[key] for key in counts} for row in manifest["items"]]
     return {"data_month": month, **manifest["totals"], "items": items}
 
 

@@ -23,18 +23,19 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseHook, Variable
-from sqlalchemy import Engine
 
-from ssw_linkage import source
 from ssw_linkage.airflow_glue import runs
 from ssw_linkage.deadline_alerts import AlertPolicy
 from ssw_linkage.errors import UsageError
 from ssw_linkage.months import DataMonth
 from ssw_linkage.retention import DEFAULT_RETENTION_DAYS
 from ssw_linkage.staging import Staging
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 SOURCE_CONN_ID = "ssw_source"
 SMTP_CONN_ID = "smtp_default"
@@ -45,6 +46,8 @@ DEFAULT_PICKUP = "出入国在留管理庁 〇〇課（日時はご担当者と�
 
 def source_engine() -> Engine:
     """The source database named by the ``ssw_source`` connection, through its provider hook."""
+    from ssw_linkage import source  # psycopg and the extraction: only the task that extracts needs them
+
     hook = BaseHook.get_connection(SOURCE_CONN_ID).get_hook()
     return source.connect(hook.get_uri())
 
