@@ -1,11 +1,12 @@
 """Build, reconcile and publish a month's package: eight CSV files, held rows, a manifest, READY.
 
 Each item is extracted into a private build directory. Publishing (one month at a time, under
-locks, after the runs of earlier months in progress) re-checks the rows held by earlier months, reconciles every count against the files on
-disk, writes the manifest, moves the build into ``<staging>/<YYYYMM>/`` and writes ``READY`` (the
-manifest's SHA-256) last, atomically. A published package is never replaced silently: an
-identical rebuild is a no-op once every file is verified against the manifest, a damaged package
-is set aside and rebuilt, a different one is refused unless ``replace`` is given.
+locks, after the runs of earlier months in progress) re-checks the rows held by earlier months,
+reconciles every count against the files on disk, writes the manifest, moves the build into
+``<staging>/<YYYYMM>/`` and writes ``READY`` (the manifest's SHA-256) last, atomically. A published
+package is never replaced silently: an identical rebuild is a no-op once every file is verified
+against the manifest, a damaged package is set aside and rebuilt, a different one is refused unless
+``replace`` is given.
 """
 
 from __future__ import annotations
