@@ -94,6 +94,10 @@ class Topology:
             AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT="120",
             # as in compose: months waiting for their handover must not take every place the scheduler looks at
             AIRFLOW__SCHEDULER__MAX_DAGRUNS_PER_LOOP_TO_SCHEDULE="200",
+            # as in compose: how fast the next task starts and a finished task's slot is free; parsing
+            AIRFLOW__SCHEDULER__SCHEDULER_IDLE_SLEEP_TIME="0.5",
+            AIRFLOW__WORKERS__MIN_HEARTBEAT_INTERVAL="1",
+            AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL="120",
             AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT="60",
             AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()),
             AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()),

@@ -135,3 +135,20 @@ def test_the_build_context_is_only_what_the_image_copies():
         assert sent(source), f"{source} is copied by the Dockerfile but not sent"
     for path in (".venv/bin/python", ".git/HEAD", ".env", "demo/source.db", "include/ssw_linkage/__pycache__/x.pyc"):
         assert not sent(path), f"{path} goes into the build context"
+
+
+def test_the_demo_and_the_benchmarks_tune_airflow_as_compose_does():
+    """Scheduler, worker and DAG processor settings that bound throughput (benchmarks/airflow_stack.py
+    says why): the Makefile's demo and the benchmarks' `airflow standalone` measure what compose deploys."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from airflow_stack import TUNING
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    makefile = dict(re.findall(r"^\t(AIRFLOW__\w+)=(\S+) \\$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M))
+    for name in AIRFLOW_SERVICES:
+        env = load()["services"][name]["environment"]
+        assert {key: env.get(key) for key in TUNING} == TUNING, name
+    assert {key: makefile.get(key) for key in TUNING} == TUNING

@@ -57,6 +57,22 @@ for path in sys.argv[1:]:
     assert done.stdout.splitlines()[-len(files):] == [f"{path} []" for path in files]
 
 
+def test_once_the_plugins_are_loaded_parsing_the_monthly_dag_imports_nothing():
+    """Airflow's long-lived processes load the plugins, then fork each task runner (LocalExecutor workers)
+    and each parse (DAG processor): every module the monthly DAG's file needs is imported once, not per task."""
+    import subprocess
+    import sys
+
+    code = (
+        "import runpy, sys; from airflow import plugins_manager; plugins_manager.get_timetables_plugins(); "
+        "loaded = set(sys.modules); runpy.run_path(sys.argv[1]); print(sorted(set(sys.modules) - loaded))"
+    )
+    dag_file = str(ROOT / "dags" / "ssw_monthly_provision.py")
+    done = subprocess.run([sys.executable, "-c", code, dag_file], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
 def test_every_failure_path_mails_exactly_one_way():
     """Each task records its failure's cause; `outcome` (all_done) waits for every task but the deadline
     sensors and mails once per failed run; the sensors, which may wait for weeks, and `outcome` itself

@@ -128,8 +128,8 @@ class DeadlineSensor(BaseOperator):
         level = da.Level(self.level)
         ready = Staging(staging).is_ready(month)
         action, until = da.sensor_action(level, f, now, da.delivered(staging, month), ready)
-        stop = alerts.failed_marker(context, month)
         if action == "wait":
+            stop = alerts.failed_marker(context, month)
             if stop is not None and stop.exists():
                 raise AirflowSkipException(f"this run failed (mailed); the daily watchdog keeps watching {month}")
             self.defer(

@@ -67,22 +67,17 @@ FORM = {
     "reason": _text("受領拒否の理由 (reason, if rejected)", "why the disc was rejected; no personal data"),
 }
 
-_MONTH = "{{ ti.xcom_pull(task_ids='resolve_month') }}"
-_REVISION = "{{ ti.xcom_pull(task_ids='" + NOTICE_TASK + "')['revision'] }}"
-SUBJECT = f"{_MONTH}分 CD-R の受け渡しを記録してください（r{_REVISION}）"
+# One XCom read per rendered field (each is an Execution API round trip): the notice names its month.
+_NOTICE = "{% set notice = ti.xcom_pull(task_ids='" + NOTICE_TASK + "') %}"
+SUBJECT = _NOTICE + "{{ notice['data_month'] }}分 CD-R の受け渡しを記録してください（r{{ notice['revision'] }}）"
 BODY = (
-    """厚生労働省の担当者に媒体（CD-R）と送付書を手渡したら、受領者・所属・日時・媒体番号と、
+    _NOTICE
+    + """厚生労働省の担当者に媒体（CD-R）と送付書を手渡したら、受領者・所属・日時・媒体番号と、
 受領者が SHA-256 を確認したかを記録してください。受け取りを拒否された場合は「受領拒否」を選び、理由を書いてください。
 
-- 対象月: """
-    + _MONTH
-    + """
-- 版: r"""
-    + _REVISION
-    + """
-- イメージの SHA-256: `{{ ti.xcom_pull(task_ids='"""
-    + NOTICE_TASK
-    + """')['image_sha256'] }}`
+- 対象月: {{ notice['data_month'] }}
+- 版: r{{ notice['revision'] }}
+- イメージの SHA-256: `{{ notice['image_sha256'] }}`
 """
 )
 
