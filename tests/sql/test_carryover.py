@@ -99,6 +99,15 @@ def test_a_held_row_no_longer_selected_is_released_with_its_reason(late_permissi
     assert june["items"][1]["released"] == 1 and june["held"]["rows"] == 0
 
 
+@pytest.mark.parametrize("encoding", ["cp932", "utf-8-bom"])
+def test_the_held_rows_are_read_back_from_the_packages_of_either_encoding(late_permission, tmp_path, encoding):
+    src, fixed, broken, _ = late_permission
+    package.run_month(src.engine, MAY, tmp_path, encoding=encoding)
+    held = held_before(Staging(tmp_path), JUNE)
+    assert [(h.item, h.record_id, h.held_since) for h in held] == [(2, r, MAY) for r in sorted([fixed, broken])]
+    assert held_before(Staging(tmp_path), MAY) == [] and held_before(Staging(tmp_path), APRIL) == []
+
+
 def test_a_month_published_out_of_order_hands_its_held_rows_to_the_next_open_month(late_permission, tmp_path):
     src, fixed, broken, _ = late_permission
     package.run_month(src.engine, JUNE, tmp_path)  # June first: it knows of no held rows
