@@ -37,7 +37,7 @@ class HeldRow:
         return int(self.record_id[2:])
 
 
-def _keys(packages: list[Path], name: str) -> pa.Table:
+def read_keys(packages: list[Path], name: str) -> pa.Table:
     """(item, record_id, held_since) of the named file of each package, as one table. The files are ours:
     ASCII ids, months and rule names, read by Arrow (a backfill's later months read dozens of them)."""
     columns = {"item": pa.int64(), "record_id": pa.string(), "held_since": pa.string()}
@@ -53,8 +53,8 @@ def held_before(staging: Staging, month: DataMonth) -> list[HeldRow]:
     """The rows still held when ``month`` is published, oldest hold first per item."""
     ready = [staging.package(m) for m in staging.published_months() if m != month and staging.is_ready(m)]
     earlier = [package for package in ready if package.name < month.compact]
-    held = _keys(earlier, QUARANTINE).group_by(["item", "record_id"]).aggregate([("held_since", "min")])
-    carried = _keys(ready, CARRIED)
+    held = read_keys(earlier, QUARANTINE).group_by(["item", "record_id"]).aggregate([("held_since", "min")])
+    carried = read_keys(ready, CARRIED)
     key = ("item", "record_id")
     held = held.join(carried.select(key), keys=list(key), join_type="left anti")
     held = held.sort_by([("item", "ascending"), ("record_id", "ascending")])

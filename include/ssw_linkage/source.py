@@ -363,8 +363,9 @@ def _bound(conn: Connection, statement: str, params: Mapping[str, Any]) -> tuple
 
 
 def _describe(conn: Connection, statement: str, params: Mapping[str, Any]) -> tuple[tuple[str, ...], list]:
-    """The query's column keys and, per column, how COPY's text of it is read (None: not by COPY)."""
-    sql, bound = _bound(conn, statement, params)
+    """The query's column keys and, per column, how COPY's text of it is read (None: not by COPY). The columns
+    do not depend on the held ids: described without them (planning thousands of them takes a while)."""
+    sql, bound = _bound(conn, statement, {**params, "held_ids": _ids(())})
     raw = conn.connection.driver_connection
     with raw.cursor() as cursor:
         for name, value in EXTRACTION_SETTINGS.items():

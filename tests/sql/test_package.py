@@ -153,3 +153,7 @@ def test_clean_synthetic_data_is_delivered_whole_in_any_month(sqlite_engine, tmp
     manifest = package.run_month(sqlite_engine, month, tmp_path)
     assert manifest["totals"]["written"] == manifest["totals"]["extracted"] > 0
     assert manifest["totals"]["quarantined"] == 0
+
+
+def test_every_item_is_extracted_once_whatever_order_they_start_in():
+    assert sorted(package.MOST_ROWS_FIRST) == [item.number for item in ITEMS]
