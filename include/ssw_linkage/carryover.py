@@ -37,28 +37,31 @@ class HeldRow:
         return int(self.record_id[2:])
 
 
-def read_keys(packages: list[Path], name: str) -> pa.Table:
-    """(item, record_id, held_since) of the named file of each package, as one table. The files are ours:
-    ASCII ids, months and rule names, read by Arrow (a backfill's later months read dozens of them)."""
+def read_keys(package: Path, name: str) -> list[tuple[tuple[int, str], str]]:
+    """((item, record_id), held_since) of each row of the named file of a package (none if it has no such file).
+    The files are ours (ASCII ids, months and rule names), read by Arrow: a backfill's later months read
+    dozens of them, and csv.DictReader took seconds."""
+    if not (package / name).is_file():
+        return []
     columns = {"item": pa.int64(), "record_id": pa.string(), "held_since": pa.string()}
-    options = {
-        "read_options": pacsv.ReadOptions(use_threads=False),
-        "convert_options": pacsv.ConvertOptions(include_columns=list(columns), column_types=columns),
-    }
-    tables = [pacsv.read_csv(package / name, **options) for package in packages if (package / name).is_file()]
-    return pa.concat_tables(tables) if tables else pa.table({c: pa.array([], t) for c, t in columns.items()})
+    table = pacsv.read_csv(
+        package / name,
+        read_options=pacsv.ReadOptions(use_threads=False),
+        convert_options=pacsv.ConvertOptions(include_columns=list(columns), column_types=columns),
+    )
+    keys = zip(table["item"].to_pylist(), table["record_id"].to_pylist(), strict=True)
+    return list(zip(keys, table["held_since"].to_pylist(), strict=True))
 
 
 def held_before(staging: Staging, month: DataMonth) -> list[HeldRow]:
     """The rows still held when ``month`` is published, oldest hold first per item."""
     ready = [staging.package(m) for m in staging.published_months() if m != month and staging.is_ready(m)]
-    earlier = [package for package in ready if package.name < month.compact]
-    held = read_keys(earlier, QUARANTINE).group_by(["item", "record_id"]).aggregate([("held_since", "min")])
-    carried = read_keys(ready, CARRIED)
-    key = ("item", "record_id")
-    held = held.join(carried.select(key), keys=list(key), join_type="left anti")
-    held = held.sort_by([("item", "ascending"), ("record_id", "ascending")])
-    return [
-        HeldRow(item, record_id, DataMonth.parse(since))
-        for item, record_id, since in zip(*(held[c].to_pylist() for c in (*key, "held_since_min")), strict=True)
-    ]
+    held: dict[tuple[int, str], str] = {}
+    for earlier in (package for package in ready if package.name < month.compact):
+        for key, since in read_keys(earlier, QUARANTINE):
+            if key not in held or since < held[key]:  # YYYY-MM: text order is month order
+                held[key] = since
+    for other in ready:
+        for key, _ in read_keys(other, CARRIED):
+            held.pop(key, None)
+    return sorted(HeldRow(item, record_id, DataMonth.parse(since)) for (item, record_id), since in held.items())

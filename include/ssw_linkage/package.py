@@ -188,8 +188,7 @@ def _merge_quarantine(build: Path, encoding: str) -> None:
 
 
 def _held_by_age(build: Path, month: DataMonth) -> dict[str, int]:
-    months = read_keys([build], QUARANTINE)["held_since"].value_counts().to_pylist()
-    ages = Counter({month.months_since(DataMonth.parse(m["values"])): m["counts"] for m in months})
+    ages = Counter(month.months_since(DataMonth.parse(since)) for _, since in read_keys(build, QUARANTINE))
     return {str(age): ages[age] for age in sorted(ages)}
 
 

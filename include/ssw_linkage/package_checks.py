@@ -150,7 +150,7 @@ def check_lines(path: Path, headers: list[str], rows: int, encoding: str) -> tup
     return digest.hexdigest(), found
 
 
-_BLOCK_BYTES = 1 << 22  # read at a time: the checks hold a few arrays of this size
+_BLOCK_BYTES = 1 << 20  # read at a time: the checks hold a few arrays of this size
 _CR, _LF = b"\r"[0], b"\n"[0]
 
 
