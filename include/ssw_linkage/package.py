@@ -51,8 +51,8 @@ from ssw_linkage.validate import BatchChecker
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 EXTRACT_WORKERS = int(os.environ.get("SSW_EXTRACT_WORKERS", "2"))  # items extracted at once by run_month
-# Items by the rows a month usually holds, most first (item 3 has about three in four): started in this order,
-# the long ones never wait behind the short ones for a worker.
+# Items by the rows a month usually holds, most first (item 3 has from two in five to three in four): started in
+# this order, the long ones never wait behind the short ones for a worker.
 MOST_ROWS_FIRST = (3, 6, 1, 5, 2, 4, 7, 8)
 
 __all__ = [
