@@ -18,8 +18,3 @@ def codec(encoding: str) -> str:
 def writer(handle) -> csv.writer:
     return csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
 
-
-def read_rows(path, encoding: str) -> list[dict[str, str]]:
-    """A small CSV file of ours (quarantine, carried-over list) as dicts."""
-    with open(path, encoding=codec(encoding), newline="") as f:
-        return list(csv.DictReader(f))
