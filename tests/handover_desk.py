@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,11 +66,13 @@ class Answer:
 
 @dataclass
 class HandoverDesk:
-    """Answers waiting handover forms in turn: ``answers`` first, then ``default`` (None: leave them waiting)."""
+    """Answers waiting handover forms in turn: ``answers`` first, then ``default`` (None: leave them waiting);
+    only the forms of runs ``ready`` says yes to, when given (it is passed the run id)."""
 
     server: ApiServer  # or anything whose client() is a signed-in httpx.Client (tests/celery/topology.py)
     answers: list[Answer] = field(default_factory=list)
     default: Answer | None = None
+    ready: Callable[[str], bool] | None = None
     seen: list[dict[str, Any]] = field(default_factory=list)  # each request as found, with its task's state
 
     def __post_init__(self) -> None:
@@ -92,7 +95,7 @@ class HandoverDesk:
         for detail in waiting.json()["hitl_details"]:
             ti = detail["task_instance"]
             # an answer recorded before the task is parked does not resume it (Airflow 3.3.2): wait
-            if ti["state"] != "awaiting_input":
+            if ti["state"] != "awaiting_input" or (self.ready and not self.ready(ti["dag_run_id"])):
                 continue
             answer = self.answers.pop(0) if self.answers else self.default
             if answer is None:

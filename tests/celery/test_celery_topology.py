@@ -246,7 +246,7 @@ class Watch:
     """Polled until every run has finished: kill -9 the worker first seen running an extraction task of a
     backfill run; note each (run, task) seen deferred with its trigger in the triggerer; once the probe
     (last month's ``PROBE`` sensor) is, move its alert time ``PROBE_LEAD`` seconds ahead; once its alert has
-    arrived and every deadline sensor has decided, let the officer answer the handovers (``desk``)."""
+    arrived, let the officer answer the handovers (``desk``), each once its run's deadline sensors have decided."""
 
     def __init__(self, topology: Topology, metadata, sink: MailSink, probe, alert_at: datetime, extraction, officer):
         self.topology, self.metadata, self.sink, self.extraction = topology, metadata, sink, extraction
@@ -287,14 +287,15 @@ class Watch:
         if self.probe_due is None and self.probe in self.in_triggerer:
             self.probe_due = datetime.now(UTC) + timedelta(seconds=PROBE_LEAD)
             self.topology.shift_clock((self.alert_at - self.probe_due).total_seconds())
-        # The officer answers once every deadline sensor has decided (mailed, stayed quiet, or waits deferred): a
-        # handover recorded first would silence a sensor retried after the kill, as MHLW's collection days later
-        # never does.
-        sensors = [r.state for r in self.rows if r.task_id.startswith("deadline_")]
-        decided = bool(sensors) and set(sensors) <= {"success", "skipped", "deferred"}
-        probe_mailed = self.probe_due and any(lv is PROBE for *_, lv in self.sink.alerts([self.probe_month]))
-        if self.desk is None and probe_mailed and decided:
-            self.desk = HandoverDesk(self.topology, default=self.officer)
+        if self.desk is None and self.probe_due and any(lv is PROBE for *_, lv in self.sink.alerts([self.probe_month])):
+            self.desk = HandoverDesk(self.topology, default=self.officer, ready=self.sensors_decided)
+
+    def sensors_decided(self, run_id: str) -> bool:
+        """Whether every deadline sensor of the run has decided (mailed, stayed quiet, or waits deferred): the
+        officer answers only then, as MHLW's collection days later always comes after them (a handover recorded
+        first would silence a sensor retried after the worker's kill)."""
+        states = {r.state for r in self.rows if r.run_id == run_id and r.task_id.startswith("deadline_")}
+        return bool(states) and states <= {"success", "skipped", "deferred"}
 
     def finished(self, runs: int) -> bool:
         states = {(r.run_id, r.run_state) for r in self.rows}
