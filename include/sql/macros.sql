@@ -8,12 +8,15 @@
     - anything else (SQLite, and the portable form every database runs): the record's key chosen by a
       correlated subquery in the join condition, then the record by its primary key.
     Both take the same row: the latest by (date, id) among those recorded before the window end. ``when``
-    (a condition on the outer row) skips the look-up for rows that do not need it: they get none. -#}
+    (a condition on the outer row) skips the look-up for rows that do not need it: they get none.
+    ``column`` (PostgreSQL; SQLite joins the whole row) is the only column the caller reads, if it reads one:
+    when the look-up's index includes it, PostgreSQL reads the index alone (``status_code``: the accounting's
+    status look-ups, item 3's previous status). -#}
 
-{% macro _as_of(alias, table, key, person_column, person, order, condition, inner, when) -%}
+{% macro _as_of(alias, table, key, person_column, person, order, condition, inner, when, column='*') -%}
 {%- if dialect == 'postgresql' -%}
 {{ 'JOIN' if inner else 'LEFT JOIN' }} LATERAL (
-        SELECT {{ alias }}_x.* FROM {{ table }} {{ alias }}_x
+        SELECT {{ alias }}_x.{{ column }} FROM {{ table }} {{ alias }}_x
         WHERE {% if when %}({{ when }}) AND {% endif %}{{ alias }}_x.{{ person_column }} = {{ person }}
           AND {{ condition | replace('@', alias ~ '_x.') }}
         ORDER BY {{ alias }}_x.{{ order }} DESC, {{ alias }}_x.{{ key }} DESC LIMIT 1) {{ alias }} ON TRUE
@@ -43,16 +46,16 @@
 {%- endmacro %}
 
 {#- The status permission the person held on ``day``. -#}
-{% macro permission_on(alias, person, day, inner=False, when=None) -%}
+{% macro permission_on(alias, person, day, inner=False, when=None, column='*') -%}
 {{ _as_of(alias, 'status_permissions', 'permission_id', 'person_id', person, 'permitted_on',
-          '@permitted_on <= ' ~ day ~ ' AND @recorded_at < :window_end', inner, when) }}
+          '@permitted_on <= ' ~ day ~ ' AND @recorded_at < :window_end', inner, when, column) }}
 {%- endmacro %}
 
 {#- The permission a person held before this one (same date: a lower id). -#}
-{% macro permission_before(alias, person, day, permission_id, inner=False, when=None) -%}
+{% macro permission_before(alias, person, day, permission_id, inner=False, when=None, column='*') -%}
 {{ _as_of(alias, 'status_permissions', 'permission_id', 'person_id', person, 'permitted_on',
           '(@permitted_on, @permission_id) < (' ~ day ~ ', ' ~ permission_id ~ ') AND @recorded_at < :window_end',
-          inner, when) }}
+          inner, when, column) }}
 {%- endmacro %}
 
 {#- The residence card the person held on ``day``. -#}

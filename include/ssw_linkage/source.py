@@ -28,7 +28,10 @@ from ssw_linkage.queries import SQL_DIR
 from ssw_linkage.validate import Batch, SourceColumn
 
 SCHEMA_FILE = SQL_DIR / "schema" / "source.sql"
-SQLITE_SCHEMA_FILE = SQL_DIR / "schema" / "source_sqlite.sql"
+DIALECT_SCHEMA_FILES = {  # applied after SCHEMA_FILE
+    "postgresql": SQL_DIR / "schema" / "source_postgresql.sql",
+    "sqlite": SQL_DIR / "schema" / "source_sqlite.sql",
+}
 TABLES = (  # parents before children
     "statuses",
     "permission_kinds",
@@ -208,7 +211,7 @@ def _statements(path: Path) -> list[str]:
 
 
 def _create_schema(conn: Connection) -> None:
-    files = [SCHEMA_FILE, SQLITE_SCHEMA_FILE] if conn.dialect.name == "sqlite" else [SCHEMA_FILE]
+    files = [SCHEMA_FILE, DIALECT_SCHEMA_FILES[conn.dialect.name]]
     for statement in (s for path in files for s in _statements(path)):
         conn.exec_driver_sql(statement)
     statuses = reference.statuses()

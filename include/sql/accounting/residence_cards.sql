@@ -14,7 +14,7 @@ SELECT route, COUNT(*) AS row_count FROM (
     END AS route
     FROM residence_cards c
     JOIN card_issue_reasons r ON r.reason_code = c.reason_code
-    {{ m.permission_on('sp', 'c.person_id', 'c.issued_on', when='r.is_item5 = 1') }}
+    {{ m.permission_on('sp', 'c.person_id', 'c.issued_on', when='r.is_item5 = 1', column='status_code') }}
     LEFT JOIN statuses st ON st.status_code = sp.status_code
     WHERE c.recorded_at >= :window_start AND c.recorded_at < :window_end
 ) routed

@@ -16,7 +16,8 @@ SELECT route, COUNT(*) AS row_count FROM (
         ELSE 'not_ssw'
     END AS route
     FROM residence_notifications n
-    {{ m.permission_on('sp', 'n.person_id', 'n.notified_on', when='n.notice_arrived_at < :window_end') }}
+    {{ m.permission_on('sp', 'n.person_id', 'n.notified_on', when='n.notice_arrived_at < :window_end',
+                       column='status_code') }}
     LEFT JOIN statuses st ON st.status_code = sp.status_code
     WHERE n.recorded_at >= :window_start AND n.recorded_at < :window_end
        OR n.notice_arrived_at >= :window_start AND n.notice_arrived_at < :window_end AND n.recorded_at < :window_end

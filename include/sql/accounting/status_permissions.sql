@@ -37,9 +37,10 @@ SELECT route, COUNT(*) AS row_count FROM (
             FROM status_permissions sp
             JOIN statuses st ON st.status_code = sp.status_code
             {{ m.permission_before('prev', 'sp.person_id', 'sp.permitted_on', 'sp.permission_id',
-                                  when="sp.kind = 'change' AND st.is_ssw = 0") }}
+                                  when="sp.kind = 'change' AND st.is_ssw = 0", column='status_code') }}
             LEFT JOIN statuses prev_st ON prev_st.status_code = prev.status_code
-            {{ m.permission_on('psp', 'sp.principal_person_id', 'sp.permitted_on', when='sp.principal_person_id IS NOT NULL') }}
+            {{ m.permission_on('psp', 'sp.principal_person_id', 'sp.permitted_on', when='sp.principal_person_id IS NOT NULL',
+                               column='status_code') }}
             LEFT JOIN statuses pst ON pst.status_code = psp.status_code
             WHERE sp.recorded_at >= :window_start AND sp.recorded_at < :window_end
         ) dep

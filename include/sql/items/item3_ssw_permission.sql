@@ -25,7 +25,7 @@ JOIN statuses st ON st.status_code = ev.status_code AND st.is_ssw = 1
 JOIN permission_kinds k ON k.kind = ev.kind
 {{ m.particulars_on('p', 'ev.person_id', 'ev.permitted_on') }}
 LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
-{{ m.permission_before('prev', 'ev.person_id', 'ev.permitted_on', 'ev.permission_id') }}
+{{ m.permission_before('prev', 'ev.person_id', 'ev.permitted_on', 'ev.permission_id', column='status_code') }}
 LEFT JOIN statuses prev_st ON prev_st.status_code = prev.status_code
 {{ m.notification_on('rn', 'ev.person_id', 'ev.permitted_on') }}
 {{ m.employer_of('ev.employer_id') }}

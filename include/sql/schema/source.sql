@@ -98,7 +98,7 @@ CREATE TABLE status_permissions (
 CREATE INDEX status_permissions_recorded_at ON status_permissions (recorded_at);
 -- Items 1, 3, 4, 7 and 8 each take one kind of permission of the window: only that kind's rows are read
 CREATE INDEX status_permissions_kind_recorded_at ON status_permissions (kind, recorded_at);
-CREATE INDEX status_permissions_as_of ON status_permissions (person_id, permitted_on, permission_id, recorded_at);
+-- status_permissions_as_of (person, date, id, recorded_at) is in source_postgresql.sql and source_sqlite.sql
 
 -- 出国 (departure); reentry_kind: none, 26条 re-entry permit, 26条の2 special re-entry
 CREATE TABLE departures (

@@ -1,4 +1,9 @@
--- SQLite only (applied after source.sql): one text form for dates and timestamps.
+-- SQLite only (applied after source.sql).
+
+-- The status look-ups' index (PostgreSQL's includes status_code: source_postgresql.sql)
+CREATE INDEX status_permissions_as_of ON status_permissions (person_id, permitted_on, permission_id, recorded_at);
+
+-- One text form for dates and timestamps.
 -- PostgreSQL's DATE and TIMESTAMP WITH TIME ZONE refuse or normalise anything else. SQLite stores any value,
 -- and text comparison would then put a '+09:00' or 'T' timestamp in the wrong month and never match an
 -- integer. A value is accepted only if SQLite, formatting it (normalised by '+0 days', which also catches
