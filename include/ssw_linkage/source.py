@@ -7,7 +7,6 @@ dates and for timestamps (UTC), so that text comparison orders them (see include
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -393,23 +392,22 @@ def _copy_batches(
         ),
     }
 
-    def batch(parts: list) -> Batch:
-        blob = b"".join(parts)
-        parts.clear()  # each row is a buffer of libpq's: free them before the batch is checked
-        table = pacsv.read_csv(io.BytesIO(blob), **read)
-        del blob
+    def batch(text: bytearray) -> Batch:
+        table = pacsv.read_csv(pa.BufferReader(pa.py_buffer(text)), **read)
         columns = [SourceColumn(kind, table.column(n).combine_chunks()) for n, kind in enumerate(kinds)]
         return Batch(keys, columns, table.num_rows)
 
     raw = conn.connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", bound) as copy:
-        parts: list = []
-        for row in copy:  # libpq gives one row at a time
-            parts.append(row)
-            if len(parts) == batch_rows:
-                yield batch(parts)
-        if parts:
-            yield batch(parts)
+        text, rows = bytearray(), 0
+        for row in copy:  # libpq gives one row at a time: copied into the batch's text, its buffer freed at once
+            text += row
+            rows += 1
+            if rows == batch_rows:
+                yield batch(text)
+                text, rows = bytearray(), 0
+        if rows:
+            yield batch(text)
 
 
 @contextmanager
