@@ -10,7 +10,7 @@ from package_checks import assert_valid_package, read_manifest
 from source_builder import SourceBuilder, record_ids
 from sqlalchemy import text
 
-from ssw_linkage import errors, package, source, synthetic
+from ssw_linkage import errors, package, package_checks, source, synthetic
 from ssw_linkage.months import DataMonth
 from ssw_linkage.spec import ITEMS
 
@@ -153,6 +153,42 @@ def test_clean_synthetic_data_is_delivered_whole_in_any_month(sqlite_engine, tmp
     manifest = package.run_month(sqlite_engine, month, tmp_path)
     assert manifest["totals"]["written"] == manifest["totals"]["extracted"] > 0
     assert manifest["totals"]["quarantined"] == 0
+
+
+def test_each_file_is_read_line_by_line_once_the_items_as_they_are_written(seeded, tmp_path, monkeypatch):
+    engine, _ = seeded
+    monkeypatch.setattr(package_checks, "_checked", {})
+    read = []
+    check_lines = package_checks.check_lines
+
+    def reading(path, *rest):
+        read.append(path.name)
+        return check_lines(path, *rest)
+
+    monkeypatch.setattr(package_checks, "check_lines", reading)
+    package.run_month(engine, MAY, tmp_path)
+    assert sorted(read) == sorted([i.file_name for i in ITEMS] + [package.QUARANTINE, package.CARRIED])
+    assert_valid_package(tmp_path / "202605")
+
+
+def test_an_item_file_changed_after_its_early_check_is_checked_again_and_refused(seeded, tmp_path, monkeypatch):
+    """The early check is kept under the digest of the bytes it read: a file damaged afterwards (same line count,
+    so the reconciliation passes) is read again by the publish's checks, which refuse it."""
+    engine, _ = seeded
+    monkeypatch.setattr(package_checks, "_checked", {})
+    check_ahead = package_checks.check_ahead
+
+    def then_damaged(path, *rest):
+        found = check_ahead(path, *rest)
+        if path.name == ITEMS[2].file_name:
+            data = path.read_bytes()
+            path.write_bytes(data.replace(b"\r\n", b"\n", 2))  # the header's and the first row's CR dropped
+        return found
+
+    monkeypatch.setattr(package, "check_ahead", then_damaged)
+    with pytest.raises(errors.IntegrityError, match=f"{ITEMS[2].file_name}: line 1 has a bare CR or LF"):
+        package.run_month(engine, MAY, tmp_path)
+    assert not (tmp_path / "202605").exists()
 
 
 def test_every_item_is_extracted_once_whatever_order_they_start_in():
