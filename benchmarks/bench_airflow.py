@@ -13,7 +13,8 @@
   ``--events`` events unless ``--source`` names one): a backfill through the REST API (``max_active_runs``
   = the number of months) until every run waits in ``handover``, then every handover recorded through the
   REST API until every run has succeeded; against ``ssw-linkage run`` for each month in turn (a shell loop).
-  The seconds each task took, summed over the runs, say where the time goes.
+  The seconds each task took, summed over the runs, and the CPU each part of the machine used until the
+  handovers (PostgreSQL, each Airflow component, the task processes: ``cpu_parts.py``) say where the time goes.
 
 Figures go to ``benchmarks/results/airflow-<mode>-<time>.json`` and ``benchmarks/results/airflow.md``
 (one section per mode, the latest of each).
@@ -40,6 +41,7 @@ from pathlib import Path
 
 import psycopg
 from airflow_stack import BIN, ROOT, MailSink, Stack, airflow_env
+from cpu_parts import CpuParts
 
 from ssw_linkage.months import DataMonth
 
@@ -195,17 +197,18 @@ def backfill_mode(args) -> dict:
     loads.append(load())
     with MailSink() as mail, Stack(SERVER, f"{args.db_prefix}_meta", source_url, work / "staging", mail) as stack:
         started = time.perf_counter()
-        # Unpausing starts the latest month's scheduled run; the backfill then takes the others (a backfill
-        # created first would hold a run at the logical date the scheduler is about to use).
-        stack.unpause()
-        stack.wait(lambda: stack.runs(), 30, "the scheduled run", 1)
-        stack.backfill(str(months[0]), str(months[-1]), max_active_runs=len(months))
+        with CpuParts() as cpu:
+            # Unpausing starts the latest month's scheduled run; the backfill then takes the others (a backfill
+            # created first would hold a run at the logical date the scheduler is about to use).
+            stack.unpause()
+            stack.wait(lambda: stack.runs(), 30, "the scheduled run", 1)
+            stack.backfill(str(months[0]), str(months[-1]), max_active_runs=len(months))
 
-        def waiting() -> bool:
-            states = [ti["state"] for ti in stack.task_instances() if ti["task_id"] == "handover"]
-            return len(states) >= len(months) and all(s == "awaiting_input" for s in states)
+            def waiting() -> bool:
+                states = [ti["state"] for ti in stack.task_instances() if ti["task_id"] == "handover"]
+                return len(states) >= len(months) and all(s == "awaiting_input" for s in states)
 
-        stack.wait(waiting, args.timeout, "every handover to wait", 2)
+            stack.wait(waiting, args.timeout, "every handover to wait", 2)
         to_handover = time.perf_counter() - started
         print(f"Airflow backfill: every month waiting for its handover after {to_handover:.1f} s", flush=True)
         time.sleep(SETTLE)
@@ -237,6 +240,7 @@ def backfill_mode(args) -> dict:
             "airflow after handover": after_handover,
             "airflow": to_handover + after_handover,
         },
+        "cpu_seconds_to_handover": cpu.parts,
         "run_states": states,
         "mails": mails,
         "task_seconds": tasks,
@@ -267,6 +271,11 @@ def markdown(result: dict) -> str:
                  "| path | wall s | × CLI loop |", "|---|---:|---:|"]
         cli = s["cli loop"]
         lines += [f"| {p} | {v:.1f} | {f'{v / cli:.2f}×' if cli else ''} |" for p, v in s.items() if v is not None]
+        cpu = result["cpu_seconds_to_handover"]
+        lines += ["", f"CPU from the backfill's start to the handovers (`cpu_parts.py`), {cpu['machine busy']:.0f} "
+                  f"CPU-seconds busy in {s['airflow to handover']:.0f} s on {result['machine']['cores']} cores:\n",
+                  "| part | CPU s | per month |", "|---|---:|---:|"]
+        lines += [f"| {p} | {v:.1f} | {v / result['month_count']:.2f} |" for p, v in cpu.items()]
     lines += ["", "| task | instances | seconds (sum) | median s |", "|---|---:|---:|---:|"]
     lines += [f"| {t} | {d['n']} | {d['sum']:.1f} | {d['median']:.2f} |" for t, d in result["task_seconds"].items()]
     return head + "\n".join(lines) + "\n"
