@@ -43,7 +43,7 @@ from ssw_linkage.csv_format import ENCODINGS, codec
 from ssw_linkage.delivery import Delivery
 from ssw_linkage.errors import IntegrityError, PackageConflict, SswError
 from ssw_linkage.months import DataMonth
-from ssw_linkage.package_checks import check_ahead, check_package, package_files, verify
+from ssw_linkage.package_checks import check_and_keep, check_package, package_files, verify
 from ssw_linkage.spec import ITEMS, SPEC_VERSION, Item
 from ssw_linkage.staging import MANIFEST, READY, Staging, private_file, sha256_file
 from ssw_linkage.validate import BatchChecker
@@ -107,7 +107,7 @@ def extract_item(
         checker = BatchChecker(item, keys, python_codec, month)
         written = write_checked(batches, checker, out, held, lambda _: str(month), progress)
     os.replace(partial, target)
-    check_ahead(target, item.headers, written.delivered, encoding)  # while other items are extracted
+    check_and_keep(target, item.headers, written.delivered, encoding)  # while other items are extracted
     counts = ItemCounts(item.number, written.delivered + written.held, written.delivered, written.held)
     log.info("item %d: extracted=%d written=%d quarantined=%d", item.number, *astuple(counts)[1:4])
     return counts

@@ -100,13 +100,13 @@ def line_problems(path: Path, sha256: str, headers: list[str], rows: int, encodi
     receiver's ``verify``). A process checks the same bytes once (a run's publish, its disc's package check and
     image ``verify`` read the same files), keeping the problems under the digest of the bytes actually read."""
     found = _checked.get((sha256, path.name, tuple(headers), rows, encoding))
-    return dict(found if found is not None else check_ahead(path, headers, rows, encoding))
+    return dict(found if found is not None else check_and_keep(path, headers, rows, encoding))
 
 
-def check_ahead(path: Path, headers: list[str], rows: int, encoding: str) -> dict[str, str]:
-    """``check_lines``' problems with a file, kept under the digest of the bytes read: a file checked as soon as
-    it is written (an item's, while the other items are still extracted) is not read line by line again by
-    ``line_problems`` as long as its bytes and expected rows stay the same."""
+def check_and_keep(path: Path, headers: list[str], rows: int, encoding: str) -> dict[str, str]:
+    """``check_lines``' problems with a file, kept under the digest of the bytes read, for ``line_problems``: a file
+    checked as soon as it is written (an item's, while the other items are still extracted) is not read line by
+    line again as long as its bytes and expected rows stay the same."""
     digest, found = check_lines(path, headers, rows, encoding)
     _checked[(digest, path.name, tuple(headers), rows, encoding)] = found
     return found

@@ -176,16 +176,16 @@ def test_an_item_file_changed_after_its_early_check_is_checked_again_and_refused
     so the reconciliation passes) is read again by the publish's checks, which refuse it."""
     engine, _ = seeded
     monkeypatch.setattr(package_checks, "_checked", {})
-    check_ahead = package_checks.check_ahead
+    check_and_keep = package_checks.check_and_keep
 
     def then_damaged(path, *rest):
-        found = check_ahead(path, *rest)
+        found = check_and_keep(path, *rest)
         if path.name == ITEMS[2].file_name:
             data = path.read_bytes()
             path.write_bytes(data.replace(b"\r\n", b"\n", 2))  # the header's and the first row's CR dropped
         return found
 
-    monkeypatch.setattr(package, "check_ahead", then_damaged)
+    monkeypatch.setattr(package, "check_and_keep", then_damaged)
     with pytest.raises(errors.IntegrityError, match=f"{ITEMS[2].file_name}: line 1 has a bare CR or LF"):
         package.run_month(engine, MAY, tmp_path)
     assert not (tmp_path / "202605").exists()
