@@ -12,10 +12,11 @@ image `SSW_<YYYYMM>.ISO`). Two months extract at once across all runs (a backfil
 default) and leave the logical date as it is. A run with no data month, or for a month that is not
 over yet, is refused at once. Each run's note (and the id of scheduled runs) names its data month.
 
-Beside the extraction, three deferred deadline sensors (risk, final, late) mail the on-call officer
-if the package is not READY at their time; they succeed quietly once it is, and stop once the run
-has failed. The last task, `outcome`, mails once if anything failed (then fails, so the run shows
-failed), and after a success mails "recovered" or "ready" if an earlier mail called for it.
+Beside the extraction, the deferred deadline sensor `deadline_watch` mails the on-call officer at each
+alert time (risk, uncollected, final, late) while the month is not handed over; it ends quietly once it
+is, and stops once the run has failed. The last task, `outcome`, mails once if anything failed (then
+fails, so the run shows failed), and after a success mails "recovered" or "ready" if an earlier mail
+called for it.
 
 Backfill missed months with the commands `ssw-linkage missed` prints. See README, "Scheduling and
 backfills".
@@ -32,7 +33,6 @@ from ssw_linkage.airflow_glue.deadline_watch import DeadlineSensor
 from ssw_linkage.airflow_glue.handover import HandoverOperator
 from ssw_linkage.airflow_glue.runs import DATA_MONTH, TRIAL
 from ssw_linkage.airflow_glue.timetable import MonthlyProvisionTimetable
-from ssw_linkage.deadline_alerts import Level
 from ssw_linkage.months import JST, DataMonth
 
 
@@ -71,29 +71,23 @@ from ssw_linkage.months import JST, DataMonth
 def ssw_monthly_provision():
     # Each task imports its body's module when it runs: parsing the file (every task's start, the DAG
     # processor) imports only what defines the DAG.
-    @task
-    def resolve_month(**context) -> str:
-        from ssw_linkage.airflow_glue import provision
-
-        return provision.resolve_month(context)
-
     @task(multiple_outputs=False, max_active_tis_per_dag=dag_defaults.EXTRACTIONS_AT_ONCE)
-    def extract_publish(month: str, dag_run=None, params=None) -> dict:
+    def extract_publish(**context) -> dict:
         from ssw_linkage.airflow_glue import provision
 
-        return provision.extract_publish(month, dag_run, replace=params["replace"])
+        return provision.extract_publish(context)
 
     @task(multiple_outputs=False)
-    def build_disc(month: str, dag_run=None) -> dict:
+    def build_disc(published: dict, dag_run=None) -> dict:
         from ssw_linkage.airflow_glue import disc
 
-        return disc.build(month, dag_run)
+        return disc.build(published["data_month"], dag_run)
 
     @task(multiple_outputs=False)
-    def notify_mhlw(month: str, built: dict, **context) -> dict:
+    def notify_mhlw(built: dict, **context) -> dict:
         from ssw_linkage.airflow_glue import notice
 
-        return notice.notify(month, built, context)
+        return notice.notify(built["data_month"], built, context)
 
     @task(
         task_id=dag_defaults.OUTCOME_TASK,
@@ -106,20 +100,17 @@ def ssw_monthly_provision():
 
         return provision.outcome(context)
 
-    month = resolve_month()
-    published, built = extract_publish(month), build_disc(month)
-    published >> built
-    notified = notify_mhlw(month, built)
+    published = extract_publish()
+    built = build_disc(published)
+    notified = notify_mhlw(built)
     handed_over = HandoverOperator(task_id="handover")
     notified >> handed_over
-    [month, published, built, notified, handed_over] >> outcome()
+    [published, built, notified, handed_over] >> outcome()
 
-    for level in Level:
-        month >> DeadlineSensor(
-            task_id=f"deadline_{level.value}",
-            level=level.value,
-            on_failure_callback=[alerts.record_cause, alerts.mail_task_failure],
-        )
+    DeadlineSensor(
+        task_id=dag_defaults.DEADLINE_TASK,
+        on_failure_callback=[alerts.record_cause, alerts.mail_task_failure],
+    )
 
 
 dag = ssw_monthly_provision()

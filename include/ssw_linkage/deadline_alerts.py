@@ -236,17 +236,21 @@ class AlertLedger:
         return sorted(p.name.removeprefix(f"{month.compact}-") for p in first.parent.glob(f"{first.name}*"))
 
 
-def sensor_action(
-    level: Level, f: DeadlineFacts, now: datetime, delivered: bool, ready: bool = False
-) -> tuple[str, datetime | None]:
-    """What the in-run sensor for ``level`` does now: ``("quiet", None)``, ``("alert", None)`` or
-    ``("wait", until)``. A level overtaken by a later one stays quiet: only the latest due level mails;
-    ``uncollected`` mails only for a READY package."""
+@dataclass(frozen=True)
+class SensorLook:
+    """What the run's deadline sensor does when it looks: mail ``due`` (if not mailed before: the ledger
+    decides) and look again at ``next_look``, the next alert time (None: no time left, or delivered)."""
+
+    due: Level | None
+    next_look: datetime | None
+
+
+def sensor_look(f: DeadlineFacts, now: datetime, delivered: bool, ready: bool = False) -> SensorLook:
+    """One look of the in-run sensor at the four alert times in turn: only the latest due level is mailed
+    (a level overtaken by a later one stays quiet); ``uncollected`` only for a READY package."""
     if delivered:
-        return "quiet", None
-    if now < f.alert_times[level]:
-        return "wait", f.alert_times[level]
-    return ("alert", None) if due_level(f, now, ready) is level else ("quiet", None)
+        return SensorLook(None, None)
+    return SensorLook(due_level(f, now, ready), min((at for at in f.alert_times.values() if at > now), default=None))
 
 
 def months_to_alert(

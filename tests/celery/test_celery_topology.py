@@ -3,13 +3,14 @@ then the three months before it are backfilled through the REST API on two Celer
 killed with SIGKILL mid-run; an ISA officer answers each run's handover through the REST API.
 
 Deadline sensors are observed on any day of the year with the sensors' clock of the test
-(``shifted_clock/``): last month's risk alert time is first an hour ahead of it, so its sensors defer;
-once the risk sensor's trigger is seen in the triggerer, that time is moved PROBE_LEAD seconds ahead, the
-trigger fires, the sensor mails the alert, and only then does the officer record the handover.
+(``shifted_clock/``): last month's risk alert time is first an hour ahead of it, so its sensor defers;
+once its trigger is seen in the triggerer, that time is moved PROBE_LEAD seconds ahead, the trigger
+fires, the sensor mails the alert and defers again for the next alert time, and only then does the
+officer record the handover, which ends the wait.
 
 Checks: every task try ran on a Celery worker of the test's own queue (both workers used), the packages
 and discs are byte-identical to `ssw-linkage run`'s, the sensors waiting for their time were deferred to
-the triggerer, each month and level due was mailed once to a real SMTP server (the probe's once its time
+the triggerer, each month's level due was mailed once to a real SMTP server (the probe's once its time
 had come), and the killed worker's tasks are retried elsewhere with nothing duplicated. Wall time and
 peak memory are printed and saved beside the logs.
 """
@@ -39,6 +40,7 @@ from ssw_linkage.staging import Staging
 pytestmark = [pytest.mark.celery, pytest.mark.timeout(900)]
 
 PROBE, PROBE_LEAD = da.Level.RISK, 30  # last month's sensor observed deferred, and its alert's seconds ahead
+DEADLINE_TASK = "deadline_watch"  # each run's deadline sensor (dag_defaults.DEADLINE_TASK, which imports Airflow)
 SUBJECT_LEVEL = {
     "提出期限が近づいています": da.Level.RISK,
     "未受領": da.Level.UNCOLLECTED,
@@ -119,15 +121,11 @@ def test_four_months_on_two_celery_workers_one_killed(databases, tmp_path, capsy
     ssw("seed", "--source", source_url, "--months", f"{months[0]}:{last}", "--events", "12000", "--bad-rate", "0.01")
     alert_at = da.facts(last, datetime.now(UTC), calendar, alert_policy).alert_times[PROBE]
 
-    def actions(at: datetime) -> dict:  # what each sensor does when the sensors' clock says ``at``
-        return {
-            (month, level): da.sensor_action(level, da.facts(month, at, calendar, alert_policy), at, False)[0]
-            for month in months
-            for level in da.Level
-        }
+    def looks(at: datetime) -> dict:  # what each month's sensor does when the sensors' clock says ``at``
+        return {month: da.sensor_look(da.facts(month, at, calendar, alert_policy), at, False) for month in months}
 
-    before, after = actions(alert_at - timedelta(hours=1)), actions(alert_at)
-    assert (before[last, PROBE], after[last, PROBE]) == ("wait", "alert")
+    before, after = looks(alert_at - timedelta(hours=1)), looks(alert_at)
+    assert (before[last].due, before[last].next_look, after[last].due) == (None, alert_at, PROBE)
     sink = MailSink()
     sink.controller.start()
     staging = tmp_path / "staging"
@@ -201,17 +199,17 @@ def test_four_months_on_two_celery_workers_one_killed(databases, tmp_path, capsy
     notices = sink.subjects("の準備ができました")  # the readiness notice to MHLW, once per month
     assert sorted(str(m) for m in months for s in notices if f"】{m}分" in s) == sorted(map(str, months))
 
-    # deadline sensors: the probe's and every other sensor waiting for its time were deferred to the
-    # triggerer; each month and level due was mailed once, the probe's only once its time had come
-    sensors = [t for t in ran if t.current and t.task_id.startswith("deadline_")]
-    assert len(sensors) == len(da.Level) * len(months) and {t.state for t in sensors} == {"success"}
-    deferred = {(month_of[run], da.Level(task.removeprefix("deadline_"))) for run, task in watch.in_triggerer}
-    assert deferred == {key for key, action in before.items() if action == "wait"}
-    for run, task in watch.in_triggerer:  # the probe's trigger fired at its time, the others at the handover
-        status = "due" if (run, task) == watch.probe else "delivered"
-        assert watch.fired(run, task) == [f"TriggerEvent<{{'status': '{status}'}}>"], (run, task)
+    # deadline sensors: the probe's, waiting for its time, was deferred to the triggerer; each month's level
+    # due was mailed once, the probe's only once its time had come
+    sensors = [t for t in ran if t.current and t.task_id == DEADLINE_TASK]
+    assert len(sensors) == len(months) and {t.state for t in sensors} == {"success"}
+    assert {month_of[run] for run, _ in watch.in_triggerer} == {m for m, look in before.items() if look.next_look}
+    for run, task in watch.in_triggerer:  # the probe's trigger fired at its time, its next one at the handover
+        watch.fired[run, task].update(watch.fired_now(run, task))
+        statuses = {"due", "delivered"} if (run, task) == watch.probe else {"delivered"}
+        assert watch.fired[run, task] == {f"TriggerEvent<{{'status': '{s}'}}>" for s in statuses}, (run, task)
     alerts = sink.alerts(months)
-    mailed = {key for key, action in after.items() if action == "alert"}
+    mailed = {(month, look.due) for month, look in after.items() if look.due}
     assert sorted(((m, lv) for _, m, lv in alerts), key=str) == sorted(mailed, key=str)
     assert [at for at, m, lv in alerts if (m, lv) == (last, PROBE)][0] >= watch.probe_due
     markers = {p.name for p in (staging / ".alerts").iterdir()}
@@ -235,25 +233,24 @@ def _runs(metadata, run_type: str) -> list[str]:
 
 
 def _extraction_tasks(api) -> set[str]:
-    """The tasks ``build_disc`` waits for, but the run's first (resolve_month): the DAG's extraction."""
+    """The tasks ``build_disc`` waits for: the DAG's extraction."""
     tasks = api.get(f"/api/v2/dags/{DAG_ID}/tasks").json()["tasks"]
-    downstream = {t["task_id"]: set(t["downstream_task_ids"]) for t in tasks}
-    first = set(downstream) - set().union(*downstream.values())
-    return {task for task, after in downstream.items() if "build_disc" in after} - first
+    return {t["task_id"] for t in tasks if "build_disc" in t["downstream_task_ids"]}
 
 
 class Watch:
     """Polled until every run has finished: kill -9 the worker first seen running an extraction task of a
     backfill run; note each (run, task) seen deferred with its trigger in the triggerer; once the probe
-    (last month's ``PROBE`` sensor) is, move its alert time ``PROBE_LEAD`` seconds ahead; once its alert has
-    arrived, let the officer answer the handovers (``desk``), each once its run's deadline sensors have decided."""
+    (last month's deadline sensor) is, move its ``PROBE`` alert time ``PROBE_LEAD`` seconds ahead; once its alert
+    has arrived, let the officer answer the handovers (``desk``), each once its run's deadline sensor has decided."""
 
     def __init__(self, topology: Topology, metadata, sink: MailSink, probe, alert_at: datetime, extraction, officer):
         self.topology, self.metadata, self.sink, self.extraction = topology, metadata, sink, extraction
         self.officer = officer  # the answer to every handover
         (probe_run, self.probe_month), self.alert_at = probe, alert_at
-        self.probe = (probe_run, f"deadline_{PROBE.value}")
+        self.probe = (probe_run, DEADLINE_TASK)
         self.in_triggerer: set[tuple[str, str]] = set()
+        self.fired: dict[tuple[str, str], set[str]] = {}  # (run, task): the events its triggers fired
         self.killed: str | None = None  # the worker killed
         self.probe_due, self.desk = None, None
         self.rows = []
@@ -276,6 +273,8 @@ class Watch:
         self.in_triggerer |= {
             (r.run_id, r.task_id) for r in self.rows if r.state == "deferred" and r.job_type == "TriggererJob"
         }
+        for key in self.in_triggerer:
+            self.fired.setdefault(key, set()).update(self.fired_now(*key))
         extracting = {
             r.hostname
             for r in self.rows
@@ -291,22 +290,23 @@ class Watch:
             self.desk = HandoverDesk(self.topology, default=self.officer, ready=self.sensors_decided)
 
     def sensors_decided(self, run_id: str) -> bool:
-        """Whether every deadline sensor of the run has decided (mailed, stayed quiet, or waits deferred): the
-        officer answers only then, as MHLW's collection days later always comes after them (a handover recorded
-        first would silence a sensor retried after the worker's kill)."""
-        states = {r.state for r in self.rows if r.run_id == run_id and r.task_id.startswith("deadline_")}
+        """Whether the run's deadline sensor has decided (mailed, stayed quiet, or waits deferred): the officer
+        answers only then, as MHLW's collection days later always comes after it (a handover recorded first
+        would silence a sensor retried after the worker's kill)."""
+        states = {r.state for r in self.rows if r.run_id == run_id and r.task_id == DEADLINE_TASK}
         return bool(states) and states <= {"success", "skipped", "deferred"}
 
     def finished(self, runs: int) -> bool:
         states = {(r.run_id, r.run_state) for r in self.rows}
         return len(states) == runs and {s for _, s in states} <= {"success", "failed"}
 
-    def fired(self, run_id: str, task_id: str) -> list[str]:
-        """The events the task's triggers fired, from the trigger logs in the triggerer's own AIRFLOW_HOME."""
+    def fired_now(self, run_id: str, task_id: str) -> list[str]:
+        """The events the task's trigger fired, from its log in the triggerer's own AIRFLOW_HOME (one file per
+        try and triggerer: a try's next trigger starts it afresh, so ``poll`` keeps what each one said)."""
         home = self.topology.components["triggerer"].home
         logs = home / "logs" / f"dag_id={DAG_ID}" / f"run_id={run_id}" / f"task_id={task_id}"
-        lines = [json.loads(line) for log in logs.glob("*.trigger.*.log") for line in log.read_text().splitlines()]
-        return [line["result"] for line in lines if line["event"] == "Trigger fired event"]
+        whole = [line for log in logs.glob("*.trigger.*.log") for line in log.read_text().split("\n")[:-1]]
+        return [line["result"] for line in map(json.loads, whole) if line["event"] == "Trigger fired event"]
 
     def desk_stop(self) -> None:
         if self.desk is not None:

@@ -79,7 +79,7 @@ def test_a_mail_failure_fails_the_task_and_the_retry_sends_it(staging, mail, mon
 class FakeTaskInstance:
     """What the sensor asks of its task instance: the states of its run's tasks."""
 
-    task_id = "deadline_late"
+    task_id = "deadline_watch"
 
     def __init__(self, publish_state):
         self.publish_state = publish_state
@@ -103,17 +103,33 @@ def context(month: DataMonth, publish_state=None, run_id="backfill__2026-07-01T0
     return {"dag_run": run, "ti": FakeTaskInstance(publish_state)}
 
 
-def test_sensor_defers_until_its_alert_time(staging, monkeypatch):
+def sensor():
+    return deadline_watch.DeadlineSensor(task_id="deadline_watch")
+
+
+def test_the_sensor_waits_deferred_for_each_alert_time_in_turn_and_mails_each_once(staging, mail, monkeypatch):
     from airflow.sdk.exceptions import TaskDeferred
 
-    monkeypatch.setattr(deadline_watch, "clock", lambda: datetime(2026, 6, 3, 7, tzinfo=JST))
-    sensor = deadline_watch.DeadlineSensor(task_id="deadline_risk", level="risk")
-    with pytest.raises(TaskDeferred) as deferred:
-        sensor.execute(context(DataMonth(2026, 5)))
+    may, ctx = DataMonth(2026, 5), context(DataMonth(2026, 5), "success")
+    times = [datetime(2026, 6, d, h, m, tzinfo=JST) for d, h, m in ((24, 9, 0), (25, 9, 0), (29, 8, 30), (30, 0, 0))]
+    looks = []
+    for now in [datetime(2026, 6, 3, 7, tzinfo=JST), *times[:3]]:  # started, then woken at each alert time
+        monkeypatch.setattr(deadline_watch, "clock", lambda now=now: now)
+        with pytest.raises(TaskDeferred) as deferred:
+            sensor().execute_complete(ctx, {"status": "due"})
+        looks.append(datetime.fromisoformat(deferred.value.trigger.due_at))
     trigger = deferred.value.trigger
     assert (trigger.staging, trigger.month) == (str(staging), "2026-05")
-    assert datetime.fromisoformat(trigger.due_at) == datetime(2026, 6, 24, 9, tzinfo=JST)
     assert trigger.stop_marker.endswith("202605-failed-backfill__2026-07-01T07_00_00_09_00-0")
+    assert looks == times
+    # not READY at the uncollected time: no alert of its own; the risk alert is not sent twice
+    assert [m["Subject"].split("】")[0] for m in mail.messages] == ["【特定技能情報連携", "【特定技能情報連携・至急"]
+    monkeypatch.setattr(deadline_watch, "clock", lambda: datetime(2026, 6, 30, 0, tzinfo=JST))
+    assert sensor().execute_complete(ctx, {"status": "due"}) == ["risk", "final", "late"]  # the last time: it ends
+    assert "期限超過" in mail.messages[-1]["Subject"] and len(mail.messages) == 3
+    _hand_over(staging / "202605")
+    assert sensor().execute_complete(ctx, {"status": "delivered"}) == ["risk", "final", "late"]
+    assert AlertLedger(staging).claimed(may, "risk") and len(mail.messages) == 3
 
 
 def test_a_sensor_of_a_failed_run_stops_waiting(staging, monkeypatch):
@@ -123,13 +139,13 @@ def test_a_sensor_of_a_failed_run_stops_waiting(staging, monkeypatch):
     ctx = context(DataMonth(2026, 5), "failed")
     AlertLedger(staging).claim(DataMonth(2026, 5), "failed-backfill__2026-07-01T07_00_00_09_00-0")
     with pytest.raises(AirflowSkipException, match="the daily watchdog keeps watching 2026-05"):
-        deadline_watch.DeadlineSensor(task_id="deadline_final", level="final").execute(ctx)
+        sensor().execute(ctx)
 
 
 def test_a_late_alert_during_the_run_says_the_run_is_building_it_then_the_handover_follows(staging, mail):
     may = DataMonth(2026, 5)
     ctx = context(may, "running")
-    assert deadline_watch.DeadlineSensor(task_id="deadline_late", level="late").execute(ctx) == "alert"
+    assert sensor().execute(ctx) == ["late"]
     (late,) = mail.messages
     assert "期限超過" in late["Subject"] and "残り0業務日" not in late["Subject"]
     text = late.get_body(("html",)).get_content()
@@ -147,9 +163,7 @@ def test_a_late_alert_during_the_run_says_the_run_is_building_it_then_the_handov
 
 
 def test_a_late_alert_after_the_run_failed_says_so(staging, mail):
-    assert deadline_watch.DeadlineSensor(task_id="deadline_late", level="late").execute(
-        context(DataMonth(2026, 5), "upstream_failed")
-    )
+    assert sensor().execute(context(DataMonth(2026, 5), "upstream_failed")) == ["late"]
     text = mail.messages[0].get_body(("html",)).get_content()
     assert "未作成：この実行（backfill__2026-07-01T07:00:00+09:00）は失敗しました" in text
 

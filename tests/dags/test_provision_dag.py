@@ -175,10 +175,10 @@ def test_a_run_without_a_logical_date_fails_at_once_and_mails_once(provision_dag
     dag_run = provision_dag.test(logical_date=None)  # retries as configured: none may happen
     assert dag_run.state == "failed" and time.monotonic() - started < 120
     states = task_states(dag_run)
-    assert states["resolve_month"] == ("failed", 1)
-    assert {states[f"deadline_{level}"][0] for level in ("risk", "final", "late")} == {"upstream_failed"}
+    assert states["extract_publish"] == ("failed", 1)
+    assert states["deadline_watch"][0] == "skipped"
     (message,) = mail.messages
-    assert message["Subject"] == "【特定技能情報連携】処理失敗：対象月なし（no data month）（resolve_month）"
+    assert message["Subject"] == "【特定技能情報連携】処理失敗：対象月なし（no data month）（extract_publish）"
     assert "this run has no data month" in body(message) and '"data_month"' in body(message)
 
 
@@ -188,11 +188,11 @@ def test_a_month_that_is_not_over_is_refused_at_once_and_no_sensor_waits(provisi
     dag_run = run(provision_dag, str(this_month))
     assert dag_run.state == "failed" and time.monotonic() - started < 120
     states = task_states(dag_run)
-    assert states["resolve_month"] == ("failed", 1)  # AirflowFailException: no retry
-    assert {states[f"deadline_{level}"][0] for level in ("risk", "final", "late")} == {"upstream_failed"}
+    assert states["extract_publish"] == ("failed", 1)  # AirflowFailException: no retry
+    assert states["deadline_watch"][0] == "skipped"
     assert not (tmp_path / "staging" / this_month.compact).exists()
     (message,) = mail.messages
-    assert message["Subject"] == f"【特定技能情報連携】処理失敗：{this_month}分（実行拒否：refused）（resolve_month）"
+    assert message["Subject"] == f"【特定技能情報連携】処理失敗：{this_month}分（実行拒否：refused）（extract_publish）"
     assert f"{this_month} is not over yet" in body(message)
     assert f'"data_month": "{this_month.previous()}"' in body(message)
 

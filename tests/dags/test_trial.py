@@ -43,7 +43,7 @@ def test_a_trial_run_goes_end_to_end_apart_and_leaves_the_real_months_alone(
     events = [e["event"] for e in AuditLog(trial).entries()]
     assert events == ["ready", "built", "notified", "handed_over"] and AuditLog(trial).check() == []
     states = task_states(trial_run)
-    assert {states[f"deadline_{level}"][0] for level in ("risk", "uncollected", "final", "late")} == {"skipped"}
+    assert states["deadline_watch"][0] == "skipped"
     assert not [m for m in mail.messages if "期限" in m["Subject"]]  # no deadline alert for a trial
     assert main(["missed", "--staging", str(staging), "--from", "2026-05", "--to", "2026-05"]) == 1
     assert main(["audit", "--staging", str(staging), "--trial", "--check"]) == 0

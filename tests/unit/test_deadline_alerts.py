@@ -18,9 +18,10 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=JST)
 
 
-def action(level: da.Level, now: str, delivered: bool = False, ready: bool = False):
+def look(now: str, delivered: bool = False, ready: bool = False) -> tuple:
     moment = at(now)
-    return da.sensor_action(level, da.facts(MAY, moment, CAL, POLICY), moment, delivered, ready)
+    found = da.sensor_look(da.facts(MAY, moment, CAL, POLICY), moment, delivered, ready)
+    return found.due, found.next_look
 
 
 def test_alert_times_follow_the_business_calendar():
@@ -35,35 +36,30 @@ def test_alert_times_follow_the_business_calendar():
     assert f.business_days_left == 20
 
 
-def test_not_ready_before_the_risk_time_waits_without_mail():
-    assert action(da.Level.RISK, "2026-06-24 08:59") == ("wait", at("2026-06-24 09:00"))
-    assert action(da.Level.LATE, "2026-06-24 08:59") == ("wait", at("2026-06-30 00:00"))
+def test_before_the_risk_time_the_sensor_waits_for_it_without_mail():
+    assert look("2026-06-03 07:00") == (None, at("2026-06-24 09:00"))
+    assert look("2026-06-24 08:59", ready=True) == (None, at("2026-06-24 09:00"))
 
 
-def test_not_ready_at_the_risk_time_mails_the_risk_alert_only():
-    assert action(da.Level.RISK, "2026-06-24 09:00") == ("alert", None)
-    assert action(da.Level.FINAL, "2026-06-24 09:00") == ("wait", at("2026-06-29 08:30"))
+def test_not_ready_at_the_risk_time_mails_the_risk_alert_then_waits_for_the_next_time():
+    assert look("2026-06-24 09:00") == (da.Level.RISK, at("2026-06-25 09:00"))
 
 
-def test_delivered_means_quiet_at_every_level():
-    for level in da.Level:
-        for now in ("2026-06-10 10:00", "2026-06-24 09:00", "2026-06-29 09:00", "2026-07-02 10:00"):
-            assert action(level, now, delivered=True) == ("quiet", None)
+def test_delivered_means_no_mail_and_no_more_looks():
+    for now in ("2026-06-10 10:00", "2026-06-24 09:00", "2026-06-29 09:00", "2026-07-02 10:00"):
+        assert look(now, delivered=True) == (None, None)
 
 
 def test_ready_but_not_collected_has_its_own_level_two_business_days_before():
-    assert action(da.Level.UNCOLLECTED, "2026-06-25 09:00", ready=True) == ("alert", None)
-    assert action(da.Level.RISK, "2026-06-25 09:00", ready=True) == ("quiet", None)
-    assert action(da.Level.UNCOLLECTED, "2026-06-25 09:00") == ("quiet", None)  # not ready: risk said it
-    assert action(da.Level.RISK, "2026-06-25 09:00") == ("alert", None)
-    assert action(da.Level.FINAL, "2026-06-29 08:30", ready=True) == ("alert", None)
+    assert look("2026-06-25 09:00", ready=True) == (da.Level.UNCOLLECTED, at("2026-06-29 08:30"))
+    # not ready: the risk alert is still the one due (the ledger has it already: no second mail)
+    assert look("2026-06-25 09:00") == (da.Level.RISK, at("2026-06-29 08:30"))
+    assert look("2026-06-29 08:30", ready=True) == (da.Level.FINAL, at("2026-06-30 00:00"))
 
 
-def test_a_passed_deadline_mails_one_late_alert_and_silences_the_earlier_levels():
-    assert action(da.Level.LATE, "2026-06-30 00:00") == ("alert", None)
-    assert action(da.Level.RISK, "2026-11-27 10:00") == ("quiet", None)
-    assert action(da.Level.FINAL, "2026-11-27 10:00") == ("quiet", None)
-    assert action(da.Level.FINAL, "2026-06-29 08:30") == ("alert", None)
+def test_a_passed_deadline_mails_one_late_alert_and_the_sensor_ends():
+    assert look("2026-06-30 00:00") == (da.Level.LATE, None)
+    assert look("2026-11-27 10:00", ready=True) == (da.Level.LATE, None)  # a backfill: earlier levels overtaken
 
 
 def test_the_ledger_lets_each_month_and_level_through_once(tmp_path):

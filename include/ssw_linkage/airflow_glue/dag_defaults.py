@@ -10,12 +10,13 @@ from ssw_linkage.airflow_glue import alerts
 from ssw_linkage.airflow_glue.runs import PROVISION_DAG_ID
 
 __all__ = [
-    "EXTRACTIONS_AT_ONCE", "MAX_ACTIVE_RUNS", "OUTCOME_TASK", "PROVISION_DAG_ID", "PROVISION_TAGS", "START_DATE",
-    "WATCHDOG_TAGS", "default_args",
+    "DEADLINE_TASK", "EXTRACTIONS_AT_ONCE", "MAX_ACTIVE_RUNS", "OUTCOME_TASK", "PROVISION_DAG_ID", "PROVISION_TAGS",
+    "START_DATE", "WATCHDOG_TAGS", "default_args",
 ]
 
 START_DATE = pendulum.datetime(2019, 6, 1, tz="Asia/Tokyo")  # the agreement took effect on 2019-06-19
 OUTCOME_TASK = "outcome"  # each DAG's last task: mails once if anything failed
+DEADLINE_TASK = "deadline_watch"  # the provision run's deadline sensor, beside the extraction
 # Months extracted at once (each reading SSW_EXTRACT_WORKERS items at a time), across all runs of the DAG:
 # a backfill may start every missing month at once without loading the source (or a 2-core host) more.
 EXTRACTIONS_AT_ONCE = 2

@@ -99,51 +99,53 @@ class PackageDeliveredTrigger(BaseTrigger):
 
 
 class DeadlineSensor(BaseOperator):
-    """Waits (deferred, no worker slot) until its alert time or the month's handover, then mails the
-    ``level`` alert if the month is still not delivered. Runs beside the extraction, after the run's
-    data month is resolved; stops waiting (skipped) once the run has failed and said so by mail."""
+    """Watches the month's four alert times (risk, uncollected, final, late) in turn, deferred between them
+    (no worker slot), and at each mails the level due if the month is still not delivered (once per month
+    and level, shared with the daily watchdog). Runs beside the extraction from the run's start; ends once the
+    month is delivered or its last alert time has passed. Skipped for a run refused for its month (the
+    extraction fails and says why), and once the run has failed and said so by mail."""
 
     ui_color = "#f3e6d0"
 
     def __init__(
         self,
         *,
-        level: str,
         package_task: str = "extract_publish",
         poll_interval: timedelta = timedelta(minutes=10),
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self.level = level
         self.package_task = package_task
         self.poll_interval = poll_interval
 
-    def execute(self, context) -> str:
+    def execute(self, context) -> list[str]:
+        """The levels mailed for the month so far (by this run or the watchdog), once it stops watching."""
         now = clock()
-        month = runs.month_of(context, now)
+        try:
+            month = runs.month_of(context, now)
+        except runs.RunRefused:
+            raise AirflowSkipException("the run is refused for its data month: no month to watch") from None
         if runs.is_trial(context["dag_run"]):
             raise AirflowSkipException(f"a trial run of {month}: no deadline, and no month's delivery")
         staging = settings.staging_dir()
         f = da.facts(month, now, GovernmentCalendar.from_environment(), settings.alert_policy())
-        level = da.Level(self.level)
-        ready = Staging(staging).is_ready(month)
-        action, until = da.sensor_action(level, f, now, da.delivered(staging, month), ready)
-        if action == "wait":
+        look = da.sensor_look(f, now, da.delivered(staging, month), Staging(staging).is_ready(month))
+        if look.due is not None:
+            link = runs.run_link(context["dag_run"].dag_id, context["dag_run"].run_id)
+            send_alert(look.due, f, staging, link, self._state(context, staging, month))
+        if look.next_look is not None:
             stop = alerts.failed_marker(context, month)
             if stop is not None and stop.exists():
                 raise AirflowSkipException(f"this run failed (mailed); the daily watchdog keeps watching {month}")
+            until, poll = look.next_look.isoformat(), self.poll_interval.total_seconds()
             self.defer(
-                trigger=PackageDeliveredTrigger(
-                    str(staging), str(month), until.isoformat(), self.poll_interval.total_seconds(), str(stop or "")
-                ),
+                trigger=PackageDeliveredTrigger(str(staging), str(month), until, poll, str(stop or "")),
                 method_name="execute_complete",
             )
-        if action == "alert":
-            run = context["dag_run"]
-            send_alert(level, f, staging, runs.run_link(run.dag_id, run.run_id), self._state(context, staging, month))
-        return action
+        ledger = da.AlertLedger(staging)
+        return [level.value for level in da.Level if ledger.claimed(month, level)]
 
-    def execute_complete(self, context, event: dict[str, Any] | None = None) -> str:
+    def execute_complete(self, context, event: dict[str, Any] | None = None) -> list[str]:
         return self.execute(context)
 
     def _state(self, context, staging: Path, month: DataMonth) -> str:

@@ -8,32 +8,28 @@ from typing import Any
 
 from ssw_linkage.airflow_glue import alerts, deadline_watch, runs, settings
 from ssw_linkage.audit import acting_as
-from ssw_linkage.months import DataMonth
 
 
-def resolve_month(context: Mapping[str, Any]) -> str:
-    """The run's data month (refused at once, without retries, if it has none or it is not over)."""
-    return str(runs.month_of(context))
-
-
-def extract_publish(month: str, run: Any, replace: bool = False) -> dict[str, Any]:
-    """Extract the eight items (a few at a time), carry over held rows, reconcile and publish the package:
-    ``package.run_month``, exactly what ``ssw-linkage run`` does. The audit log names ``run`` (and who
-    triggered it) as the actor. Returns counts only: the totals and each item's."""
+def extract_publish(context: Mapping[str, Any]) -> dict[str, Any]:
+    """The run's data month (refused at once, without retries, if it has none or it is not over), then its
+    eight items extracted (a few at a time), held rows carried over, reconciled and published:
+    ``package.run_month``, exactly what ``ssw-linkage run`` does. The audit log names the run (and who
+    triggered it) as the actor. Returns the month and counts only: the totals and each item's."""
     from ssw_linkage import package  # the extraction (psycopg, pyarrow): not for the DAG's other tasks
 
+    run, month = context["dag_run"], runs.month_of(context)
     with acting_as(runs.actor(run)):
         manifest = package.run_month(
             settings.source_engine(),
-            DataMonth.parse(month),
+            month,
             settings.staging_for(run),
             settings.encoding(),
-            replace,
+            context["params"]["replace"],
             trial=runs.is_trial(run),
         )
     counts = [field.name for field in dataclasses.fields(package.ItemCounts)]  # an item's counts, no rows
     items = [{key: row[key] for key in counts} for row in manifest["items"]]
-    return {"data_month": month, **manifest["totals"], "items": items}
+    return {"data_month": str(month), **manifest["totals"], "items": items}
 
 
 def outcome(context: Mapping[str, Any]) -> dict[str, Any]:
@@ -43,7 +39,7 @@ def outcome(context: Mapping[str, Any]) -> dict[str, Any]:
     run = context["dag_run"]
     month, scope = runs.describe(run)
     alerts.report_outcome(context, scope, month)
-    if month is None:  # nothing failed, yet no month: only if someone marked resolve_month a success
+    if month is None:  # nothing failed, yet no month: only if someone marked extract_publish a success
         return {"data_month": None}
     if runs.is_trial(run):  # a trial is no month's delivery: the real month's mails are not its to send
         return {"data_month": str(month), "trial": True}
