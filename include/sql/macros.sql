@@ -108,3 +108,10 @@ LEFT JOIN employers e ON e.employer_id = {{ employer_id }}
     e.phone                AS employer_phone,
     e.representative       AS employer_representative
 {%- endmacro %}
+
+{#- The ``column`` of the status ``code`` names (NULL for none, as a LEFT JOIN would give), as a scalar look-up by
+    primary key. Joined after a look-up instead, PostgreSQL hashes the one looked-up row against ``statuses`` once
+    per event: a sixth of item 3's time and a quarter of the residence notifications' accounting. -#}
+{% macro status_of(column, code) -%}
+(SELECT status_x.{{ column }} FROM statuses status_x WHERE status_x.status_code = {{ code }})
+{%- endmacro %}

@@ -8,14 +8,12 @@ UNION ALL
 SELECT route, COUNT(*) AS row_count FROM (
     SELECT CASE
         WHEN r.is_item5 = 0 THEN 'card_not_19_10_to_13'
-        WHEN st.status_code IS NULL THEN 'status_unknown'
-        WHEN st.is_ssw = 1 THEN 'item5'
-        ELSE 'not_ssw'
+        ELSE CASE {{ m.status_of('is_ssw', 'sp.status_code') }} WHEN 1 THEN 'item5' WHEN 0 THEN 'not_ssw'
+             ELSE 'status_unknown' END
     END AS route
     FROM residence_cards c
     JOIN card_issue_reasons r ON r.reason_code = c.reason_code
     {{ m.permission_on('sp', 'c.person_id', 'c.issued_on', when='r.is_item5 = 1', column='status_code') }}
-    LEFT JOIN statuses st ON st.status_code = sp.status_code
     WHERE c.recorded_at >= :window_start AND c.recorded_at < :window_end
 ) routed
 GROUP BY route

@@ -11,14 +11,12 @@ UNION ALL
 SELECT route, COUNT(*) AS row_count FROM (
     SELECT CASE
         WHEN n.notice_arrived_at IS NULL OR n.notice_arrived_at >= :window_end THEN 'notice_not_arrived'
-        WHEN st.status_code IS NULL THEN 'status_unknown'
-        WHEN st.is_ssw = 1 THEN 'item6'
-        ELSE 'not_ssw'
+        ELSE CASE {{ m.status_of('is_ssw', 'sp.status_code') }} WHEN 1 THEN 'item6' WHEN 0 THEN 'not_ssw'
+             ELSE 'status_unknown' END
     END AS route
     FROM residence_notifications n
     {{ m.permission_on('sp', 'n.person_id', 'n.notified_on', when='n.notice_arrived_at < :window_end',
                        column='status_code') }}
-    LEFT JOIN statuses st ON st.status_code = sp.status_code
     WHERE n.recorded_at >= :window_start AND n.recorded_at < :window_end
        OR n.notice_arrived_at >= :window_start AND n.notice_arrived_at < :window_end AND n.recorded_at < :window_end
 ) routed

@@ -20,7 +20,7 @@ SELECT route, COUNT(*) AS row_count FROM (
         WHEN ev.dependant_event = 1 THEN 'principal_not_ssw'
         WHEN ev.kind = 'landing' THEN 'landing_not_ssw'
         WHEN ev.kind = 'extension' THEN 'extension_not_ssw'
-        WHEN ev.previous_status_code IS NULL THEN 'previous_status_unknown'
+        WHEN ev.previous_is_ssw IS NULL THEN 'previous_status_unknown'
         ELSE 'change_not_from_ssw'
     END AS route
     FROM (
@@ -30,18 +30,17 @@ SELECT route, COUNT(*) AS row_count FROM (
             CASE WHEN dep.dependant_event = 1 AND dep.principal_person_id IS NOT NULL
                       AND COALESCE(dep.principal_is_ssw, 1) = 1 THEN 1 ELSE 0 END AS of_ssw_principal
         FROM (
-            SELECT sp.kind, sp.principal_person_id, st.is_ssw, prev_st.is_ssw AS previous_is_ssw,
-                prev_st.status_code AS previous_status_code, pst.is_ssw AS principal_is_ssw,
+            SELECT sp.kind, sp.principal_person_id, st.is_ssw,
+                {{ m.status_of('is_ssw', 'prev.status_code') }} AS previous_is_ssw,
+                {{ m.status_of('is_ssw', 'psp.status_code') }} AS principal_is_ssw,
                 CASE WHEN sp.kind = 'landing' AND sp.status_code = 'DEPENDENT'
                        OR sp.kind = 'change' AND sp.status_code = 'DESIGNATED' THEN 1 ELSE 0 END AS dependant_event
             FROM status_permissions sp
             JOIN statuses st ON st.status_code = sp.status_code
             {{ m.permission_before('prev', 'sp.person_id', 'sp.permitted_on', 'sp.permission_id',
                                   when="sp.kind = 'change' AND st.is_ssw = 0", column='status_code') }}
-            LEFT JOIN statuses prev_st ON prev_st.status_code = prev.status_code
             {{ m.permission_on('psp', 'sp.principal_person_id', 'sp.permitted_on', when='sp.principal_person_id IS NOT NULL',
                                column='status_code') }}
-            LEFT JOIN statuses pst ON pst.status_code = psp.status_code
             WHERE sp.recorded_at >= :window_start AND sp.recorded_at < :window_end
         ) dep
     ) ev

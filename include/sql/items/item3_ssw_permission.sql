@@ -8,7 +8,7 @@ SELECT
     'SP' || CAST(ev.permission_id AS VARCHAR(20)) AS record_id,
     ev.permitted_on        AS event_date,
     k.name_ja || '（' || k.article || '）' AS permission_kind,
-    prev_st.name_ja        AS previous_status,
+    {{ m.status_of('name_ja', 'prev.status_code') }} AS previous_status,
 {{ m.person_columns('rc.card_number') }}
     st.name_ja             AS status,
     ev.ssw_field           AS ssw_field,
@@ -26,7 +26,6 @@ JOIN permission_kinds k ON k.kind = ev.kind
 {{ m.particulars_on('p', 'ev.person_id', 'ev.permitted_on') }}
 LEFT JOIN residence_cards rc ON rc.card_id = ev.card_id
 {{ m.permission_before('prev', 'ev.person_id', 'ev.permitted_on', 'ev.permission_id', column='status_code') }}
-LEFT JOIN statuses prev_st ON prev_st.status_code = prev.status_code
 {{ m.notification_on('rn', 'ev.person_id', 'ev.permitted_on') }}
 {{ m.employer_of('ev.employer_id') }}
 ORDER BY ev.permission_id
