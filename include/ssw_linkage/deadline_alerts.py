@@ -230,6 +230,10 @@ class AlertLedger:
         """Reading creates nothing (the status page only reads)."""
         return (self.staging.root / ALERTS / self._name(month, kind)).is_file()
 
+    def levels(self, month: DataMonth) -> list[Level]:
+        """The alert levels mailed for ``month``, in order (reading creates nothing)."""
+        return [level for level in Level if self.claimed(month, level)]
+
     def kinds(self, month: DataMonth, prefix: str) -> list[str]:
         """The claimed kinds of ``month`` that start with ``prefix``."""
         first = self.path(month, prefix)

@@ -84,8 +84,7 @@ def month_status(
         manifest = json.loads((store.package(month) / MANIFEST).read_text(encoding="utf-8"))
         items = {entry["item"]: entry["written"] + entry["carried_over"] for entry in manifest["items"]}
         quarantined, carried = manifest["held"]["rows"], manifest["carried"]["rows"]
-    ledger = AlertLedger(staging)
-    alerts = tuple(level.value for level in Level if ledger.claimed(month, level))
+    alerts = tuple(level.value for level in AlertLedger(staging).levels(month))
     return MonthStatus(
         month=month,
         state=state,

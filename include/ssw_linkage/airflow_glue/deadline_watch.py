@@ -55,7 +55,7 @@ def announce_delivered(month: DataMonth, link: str, now: datetime | None = None)
     """Once a month is handed over after a deadline alert was mailed for it: one mail saying so."""
     staging = settings.staging_dir()
     ledger = da.AlertLedger(staging)
-    alerted = [level for level in da.Level if ledger.claimed(month, level)]
+    alerted = ledger.levels(month)
     if not alerted or not da.delivered(staging, month) or not ledger.claim(month, DELIVERED_MAIL):
         return False
     now = now or pendulum.now("UTC")
@@ -142,8 +142,7 @@ class DeadlineSensor(BaseOperator):
                 trigger=PackageDeliveredTrigger(str(staging), str(month), until, poll, str(stop or "")),
                 method_name="execute_complete",
             )
-        ledger = da.AlertLedger(staging)
-        return [level.value for level in da.Level if ledger.claimed(month, level)]
+        return [level.value for level in da.AlertLedger(staging).levels(month)]
 
     def execute_complete(self, context, event: dict[str, Any] | None = None) -> list[str]:
         return self.execute(context)
