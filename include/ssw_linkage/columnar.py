@@ -13,7 +13,7 @@ from typing import TextIO
 
 from ssw_linkage import csv_format
 from ssw_linkage._lazy import np, pa, pc
-from ssw_linkage.validate import Batch, BatchChecker, encode
+from ssw_linkage.validate import Batch, BatchChecker, CheckedBatch, encode
 
 PROGRESS_EVERY = 100_000
 
@@ -43,10 +43,8 @@ def write_checked(
     written = Written(delivered_ids=[] if delivered_ids else None)
     quarantine = csv_format.writer(held)
     number = checker.item.number
-    done = 0
-    out.flush()  # the header, through the text layer; rows go to the binary buffer below it
-    for batch in batches:
-        checked = checker.check(batch)
+
+    def write(checked: CheckedBatch) -> None:
         good = ~checked.bad
         if checked.encoded is not None:
             data = checked.encoded
@@ -59,6 +57,7 @@ def write_checked(
             for row, record_id in zip(np.flatnonzero(checked.bad), bad_ids, strict=True):
                 quarantine.writerow((number, record_id, held_since(record_id), ";".join(checked.violations[row])))
             written.held_ids += bad_ids
+        done = written.delivered + written.held
         written.held += len(checked.violations)
         written.delivered += checked.rows - len(checked.violations)
         if written.delivered_ids is not None:
@@ -67,6 +66,10 @@ def write_checked(
         if progress:
             for n in range(done // PROGRESS_EVERY + 1, (done + checked.rows) // PROGRESS_EVERY + 1):
                 progress(number, n * PROGRESS_EVERY)
-        done += checked.rows
+
+    out.flush()  # the header, through the text layer; rows go to the binary buffer below it
+    for checked in map(checker.check, batches):  # map keeps no batch once it is checked,
+        write(checked)
+        del checked  # nor this loop a checked one while the next batch is read: one batch in memory, not two
     out.buffer.flush()
     return written

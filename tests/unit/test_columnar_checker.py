@@ -7,13 +7,16 @@ checked alone and within a batch of mixed rows, in both encodings.
 
 from __future__ import annotations
 
+import io
 import random
+import weakref
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 from oracle_row_checker import RowChecker as Oracle
 
+from ssw_linkage.columnar import write_checked
 from ssw_linkage.months import JST, DataMonth
 from ssw_linkage.spec import ITEMS
 from ssw_linkage.validate import Batch, BatchChecker, RowChecker
@@ -129,3 +132,31 @@ def test_good_rows_pass_in_batches_of_one_kind_per_column():
         assert checked.encoded.decode("cp932").splitlines() == [
             ",".join(f'"{t}"' for t in oracle.check(row)[0]) for row in rows
         ]
+
+
+def test_a_batch_and_its_check_are_gone_before_the_next_batch_is_read():
+    """write_checked keeps one batch in memory at a time: the peak memory of a run is one batch per worker."""
+    item = ITEMS[2]
+    keys = [c.key for c in item.columns]
+    checker = BatchChecker(item, keys, "cp932", MAY)
+    alive: list[weakref.ref] = []
+    checks = []
+
+    def check(batch: Batch):
+        checked = BatchChecker.check(checker, batch)
+        alive.append(weakref.ref(checked))
+        return checked
+
+    def batches():
+        for n in range(4):
+            checks.append([ref() is not None for ref in alive])
+            batch = Batch.from_rows(keys, [[GOOD[k] if k != "record_id" else f"SP{n}{r}" for k in keys] for r in range(5)])
+            alive.append(weakref.ref(batch))
+            yield batch
+            del batch
+
+    checker.check = check
+    out, held = io.TextIOWrapper(io.BytesIO(), "cp932", newline=""), io.StringIO()
+    written = write_checked(batches(), checker, out, held, lambda _: "2026-05")
+    assert written.delivered == 20 and written.held == 0
+    assert checks == [[], [False, False], [False] * 4, [False] * 6]
