@@ -25,7 +25,7 @@ from typing import TypeVar
 
 from sqlalchemy import Engine
 
-from ssw_linkage import accounting, csv_format, revisions, source
+from ssw_linkage import accounting, csv_format, revisions, source, tuning
 from ssw_linkage.audit import AuditLog
 from ssw_linkage.carryover import (
     CARRIED,
@@ -50,7 +50,6 @@ from ssw_linkage.validate import BatchChecker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-EXTRACT_WORKERS = int(os.environ.get("SSW_EXTRACT_WORKERS", "2"))  # items extracted at once by run_month
 # Items by the rows a month usually holds, most first (item 3 has from two in five to three in four): started in
 # this order, the long ones never wait behind the short ones for a worker.
 MOST_ROWS_FIRST = (3, 6, 1, 5, 2, 4, 7, 8)
@@ -76,8 +75,9 @@ class ItemCounts:
 
 
 def _each_item(work: Callable[[Item], T]) -> list[T]:
-    """``work(item)`` for every item, ``EXTRACT_WORKERS`` at a time, most rows first; the results in item order."""
-    with ThreadPoolExecutor(max_workers=EXTRACT_WORKERS) as pool:
+    """``work(item)`` for every item, ``tuning.extract_workers()`` at a time, most rows first; the results in item
+    order."""
+    with ThreadPoolExecutor(max_workers=tuning.extract_workers()) as pool:
         futures = {number: pool.submit(work, ITEMS[number - 1]) for number in MOST_ROWS_FIRST}
         return [futures[item.number].result() for item in ITEMS]
 
@@ -319,6 +319,7 @@ def run_month(
     """Extract all eight items for a month and publish the package (``ssw-linkage run`` and the DAG's
     ``extract_publish`` task alike)."""
     codec(encoding)
+    tuning.check()
     month.require_over()
     staging = Staging(staging_root).prepare()
     with staging.month_lock(month):

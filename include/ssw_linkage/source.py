@@ -7,7 +7,6 @@ dates and for timestamps (UTC), so that text comparison orders them (see include
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -19,7 +18,7 @@ import psycopg
 from sqlalchemy import URL, Connection, Engine, TextClause, bindparam, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
-from ssw_linkage import queries, reference
+from ssw_linkage import queries, reference, tuning
 from ssw_linkage._lazy import pa, pacsv
 from ssw_linkage.errors import SourceUnavailable, UsageError
 from ssw_linkage.months import DataMonth
@@ -305,11 +304,6 @@ def _load(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[S
     return cursor.rowcount
 
 
-# Rows per batch of the checker (SSW_BATCH_ROWS): large enough to spread the cost of each vectorised step,
-# small enough that memory stays flat whatever the month's size (about 2 kB a row at a batch's peak, one batch
-# per extraction worker at a time). Peak RSS at 1M–5M events: 8,192 rows 165–170 MB; 4,096 rows 147–152 MB, but
-# +20% of the process's CPU at 5M events with two workers (twice the page faults).
-BATCH_ROWS = int(os.environ.get("SSW_BATCH_ROWS", 8_192))
 # PostgreSQL types whose COPY text the checker reads by column; any other type goes through a cursor.
 _COPY_KINDS = {
     **dict.fromkeys((25, 1043, 1042, 19), "text"),  # text, varchar, bpchar, name
@@ -317,27 +311,28 @@ _COPY_KINDS = {
     1082: "date",
     1184: "timestamptz",
 }
-# Settings of an extraction transaction on PostgreSQL (besides SESSION_SETTINGS): the text forms COPY writes
-# that the checker reads, and the final sort of a large item in memory.
+# Settings of an extraction transaction on PostgreSQL (besides SESSION_SETTINGS and tuning's work_mem): the text
+# forms COPY writes that the checker reads.
 EXTRACTION_SETTINGS = {
     "client_encoding": "UTF8",
     "DateStyle": "ISO, YMD",
     "TimeZone": "UTC",
     "IntervalStyle": "postgres",
-    "work_mem": os.environ.get("SSW_EXTRACT_WORK_MEM", "64MB"),
 }
 
 
 @contextmanager
 def batches(
-    engine: Engine, sql: str, params: Mapping[str, Any], batch_rows: int = BATCH_ROWS
+    engine: Engine, sql: str, params: Mapping[str, Any], batch_rows: int | None = None
 ) -> Iterator[tuple[tuple[str, ...], Iterator[Batch]]]:
-    """Run an item query and give (column keys, batches of rows), never all rows at once.
+    """Run an item query and give (column keys, batches of rows), never all rows at once (``batch_rows`` at a
+    time: ``tuning.batch_rows()`` unless given).
 
     On PostgreSQL the rows stream as ``COPY … TO STDOUT`` text, parsed by Arrow into string columns that
     keep their PostgreSQL type; elsewhere (SQLite) a cursor's rows are cut into batches of Python values.
     """
     statement = queries.for_dialect(sql, engine.dialect.name)
+    batch_rows = batch_rows or tuning.batch_rows()
     try:
         with engine.connect() as conn:
             if engine.dialect.name == "postgresql":
@@ -372,7 +367,7 @@ def _describe(conn: Connection, statement: str, params: Mapping[str, Any]) -> tu
     sql, bound = _bound(conn, statement, {**params, "held_ids": _ids(())})
     raw = conn.connection.driver_connection
     with raw.cursor() as cursor:
-        for name, value in EXTRACTION_SETTINGS.items():
+        for name, value in {**EXTRACTION_SETTINGS, "work_mem": tuning.extract_work_mem()}.items():
             cursor.execute(f"SELECT set_config('{name}', %s, true)", (value,))  # names from the dict above
         cursor.execute(f"SELECT * FROM ({sql}) AS item LIMIT 0", bound)  # noqa: S608 - our own SQL
         return tuple(d.name for d in cursor.description), [_COPY_KINDS.get(d.type_code) for d in cursor.description]

@@ -117,6 +117,26 @@ def test_bad_arguments(tmp_path, capsys, monkeypatch, argv, named):
     assert named in one_error_line(capsys, argv, errors.UsageError.exit_code)
 
 
+@pytest.mark.parametrize(
+    "knob, value, rule, good",
+    [
+        ("SSW_BATCH_ROWS", "abc", "a whole number of 1 or more", " 4096 "),
+        ("SSW_BATCH_ROWS", "0", "a whole number of 1 or more", "1000"),
+        ("SSW_EXTRACT_WORKERS", "-2", "a whole number of 1 or more", "3"),
+        ("SSW_EXTRACT_WORK_MEM", "64 megs", "a PostgreSQL memory size such as 64MB", "32MB"),
+    ],
+)
+def test_a_wrong_tuning_knob_stops_the_run_before_it_starts(
+    tmp_path, capsys, monkeypatch, seeded, knob, value, rule, good
+):
+    monkeypatch.setenv(knob, value)
+    line = one_error_line(capsys, run(seeded, tmp_path), errors.UsageError.exit_code)
+    assert line == f"error: {knob} must be {rule}, not {value!r}"
+    assert list(tmp_path.iterdir()) == [], "nothing made in staging"
+    monkeypatch.setenv(knob, good)
+    assert cli.main(run(seeded, tmp_path)) == 0
+
+
 def test_a_conflict_names_the_real_flag(tmp_path, capsys, seeded):
     assert cli.main(run(seeded, tmp_path)) == 0
     capsys.readouterr()
