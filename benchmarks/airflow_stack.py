@@ -6,11 +6,9 @@ sink; and a REST client that triggers runs, creates backfills and records handov
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +18,8 @@ from pathlib import Path
 
 import httpx
 import psycopg
+
+from ssw_linkage.local_services import MailSink, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -46,38 +46,6 @@ TUNING = {
     # unchanged DAG files are parsed every 2 min, not every 30 s (a changed file is parsed at once)
     "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "120",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class MailSink:
-    """An SMTP server on a free loopback port that counts what it receives."""
-
-    def __init__(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's log of every SMTP command
-        self.port, self.received = free_port(), 0
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.received += 1
-        return "250 OK"
-
-    def connection(self) -> str:
-        extra = {"disable_ssl": True, "disable_tls": True}
-        return json.dumps({"conn_type": "smtp", "host": "127.0.0.1", "port": self.port, "extra": extra})
-
-    def __enter__(self) -> MailSink:
-        self.controller.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.controller.stop()
 
 
 def airflow_env(home: Path, source_url: str, staging: Path, mail: MailSink, **settings: str) -> dict[str, str]:

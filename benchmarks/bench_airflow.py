@@ -40,9 +40,10 @@ from datetime import datetime
 from pathlib import Path
 
 import psycopg
-from airflow_stack import BIN, ROOT, MailSink, Stack, airflow_env
+from airflow_stack import BIN, ROOT, Stack, airflow_env
 from cpu_parts import CpuParts
 
+from ssw_linkage.local_services import MailSink
 from ssw_linkage.months import DataMonth
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -220,7 +221,7 @@ def backfill_mode(args) -> dict:
         states = sorted(f"{r['run_type']} {r['state']}" for r in stack.runs())
         states = [f"{states.count(s)} {s}" for s in dict.fromkeys(states)]
         tasks = task_seconds(stack)
-        mails = mail.received
+        mails = len(mail.received)
     per_month = [
         json.loads((work / "staging" / m.compact / "MANIFEST.JSON").read_text(encoding="utf-8"))["totals"]["extracted"]
         for m in months

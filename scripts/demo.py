@@ -15,14 +15,16 @@ import argparse
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from email import message_from_bytes, policy
 from pathlib import Path
 
+from ssw_linkage.local_services import MailSink
 from ssw_linkage.months import JST, DataMonth
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,36 +33,15 @@ MAIL = DEMO / "mail"
 DAG_ID = "ssw_monthly_provision"
 
 
-class MailSink:
-    """An SMTP server on a free loopback port that saves each message as demo/mail/NN.eml."""
-
-    def __init__(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        MAIL.mkdir(parents=True, exist_ok=True)
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        number = len(list(MAIL.glob("*.eml"))) + 1
-        (MAIL / f"{number:02d}.eml").write_bytes(envelope.content)
-        return "250 OK"
-
-    def connection(self) -> str:
-        extra = {"disable_ssl": True, "disable_tls": True}
-        return json.dumps({"conn_type": "smtp", "host": "127.0.0.1", "port": self.port, "extra": extra})
-
-    def __enter__(self) -> MailSink:
-        self.controller.start()
-        os.environ["AIRFLOW_CONN_SMTP_DEFAULT"] = self.connection()
+@contextmanager
+def demo_mail() -> Iterator[MailSink]:
+    """The demo's mail server: each message saved as demo/mail/NN.eml; Airflow sends to it (and demo/airflow.env
+    says so) while it runs."""
+    with MailSink(keep_in=MAIL) as sink:
+        os.environ["AIRFLOW_CONN_SMTP_DEFAULT"] = sink.connection()
         os.environ.setdefault("AIRFLOW_VAR_SSW_MHLW_RECIPIENTS", "mhlw-contact@localhost")
         _write_env_file()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.controller.stop()
+        yield sink
 
 
 def _write_env_file() -> None:
@@ -108,7 +89,7 @@ def run(month: DataMonth) -> int:
     log = DEMO / f"airflow-dags-test-{month}.log"
     before = len(list(MAIL.glob("*.eml"))) if MAIL.is_dir() else 0
     started = time.monotonic()
-    with MailSink() as sink:
+    with demo_mail() as sink:
         # no officer at the demo's desk: the handover form is marked done, not answered (see "handover" below)
         code = _airflow(
             "dags", "test", DAG_ID, f"{month}-15T12:00:00+09:00", "--mark-success-pattern", "^handover$", log=log
@@ -174,7 +155,7 @@ def _output(command: list[str]) -> list[str]:
 
 
 def standalone() -> int:
-    with MailSink() as sink:
+    with demo_mail() as sink:
         home = Path(os.environ["AIRFLOW_HOME"])
         print(f"Mail to the on-call officer is caught on 127.0.0.1:{sink.port} and saved in demo/mail/.")
         password = home / "simple_auth_manager_passwords.json.generated"

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+
+from ssw_linkage.local_services import MailSink, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 HOME = Path(tempfile.mkdtemp(prefix="ssw-screenshot-"))
@@ -40,27 +41,6 @@ os.environ.update(
 )
 (HOME / "passwords.json").write_text(json.dumps({OFFICER: PASSWORD}))
 OUT = ROOT / "docs" / "required-actions.png"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def mail_sink() -> None:
-    from aiosmtpd.controller import Controller
-
-    class Sink:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-            return "250 OK"
-
-    port = free_port()
-    Controller(Sink(), hostname="127.0.0.1", port=port).start()
-    extra = {"disable_ssl": True, "disable_tls": True}
-    os.environ["AIRFLOW_CONN_SMTP_DEFAULT"] = json.dumps(
-        {"conn_type": "smtp", "host": "127.0.0.1", "port": port, "extra": extra}
-    )
 
 
 def api_server(port: int):
@@ -136,11 +116,12 @@ def main() -> int:
 
     subprocess.run([str(Path(sys.executable).with_name("airflow")), "db", "migrate"], check=True, capture_output=True)
     synthetic.seed(source.connect(f"sqlite:///{HOME / 'source.db'}"), DataMonth(2026, 4).until(DataMonth(2026, 6)), 800)
-    mail_sink()
-    done: list[str] = []
-    threading.Thread(target=officer, args=(done,), daemon=True).start()
-    dag = DagBag(dag_folder=str(ROOT / "dags")).get_dag("ssw_monthly_provision")
-    run = dag.test(logical_date=parse("2026-05-15T12:00:00+09:00"))  # in the main thread: Airflow sets signals
+    with MailSink() as sink:
+        os.environ["AIRFLOW_CONN_SMTP_DEFAULT"] = sink.connection()
+        done: list[str] = []
+        threading.Thread(target=officer, args=(done,), daemon=True).start()
+        dag = DagBag(dag_folder=str(ROOT / "dags")).get_dag("ssw_monthly_provision")
+        run = dag.test(logical_date=parse("2026-05-15T12:00:00+09:00"))  # in the main thread: Airflow sets signals
     print(f"screenshot of {done[0]} saved as {OUT.relative_to(ROOT)}; the run: {run.state}")
     print((HOME / "staging" / ".delivery" / "202605" / "r1.handover.json").read_text(encoding="utf-8"))
     return 0

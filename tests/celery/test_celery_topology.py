@@ -22,16 +22,16 @@ import json
 import subprocess
 import uuid
 from datetime import UTC, datetime, time, timedelta
-from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 from databases import PG_URL
 from handover_desk import HANDED_OVER, Answer, HandoverDesk
 from sqlalchemy import create_engine, text
-from topology import BIN, DAG_ID, Topology, free_port, wait_for
+from topology import BIN, DAG_ID, Topology, wait_for
 
 from ssw_linkage import deadline_alerts as da
+from ssw_linkage import local_services
 from ssw_linkage.business_calendar import GovernmentCalendar
 from ssw_linkage.delivery import Delivery
 from ssw_linkage.months import JST, DataMonth
@@ -49,19 +49,8 @@ SUBJECT_LEVEL = {
 }
 
 
-class MailSink:
-    """A real SMTP server on loopback (aiosmtpd) keeping what it receives, with the time it arrived."""
-
-    def __init__(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.port = free_port()
-        self.received: list[tuple[datetime, object]] = []
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.received.append((datetime.now(UTC), message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
+class MailSink(local_services.MailSink):
+    """The loopback mail server, read as deadline alerts with the time each arrived."""
 
     def alerts(self, months: list[DataMonth]) -> list[tuple[datetime, DataMonth, da.Level]]:
         """The deadline alerts received, as (arrival, month, level)."""

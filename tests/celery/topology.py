@@ -23,7 +23,9 @@ from pathlib import Path
 import httpx
 import redis
 from cryptography.fernet import Fernet
-from processes import Component, free_port, wait_for
+from processes import Component, wait_for
+
+from ssw_linkage.local_services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,7 +17,10 @@ from pathlib import Path
 import pytest
 from handover_desk import HANDED_OVER, MHLW, OFFICER, PASSWORD, Answer, ApiServer, HandoverDesk
 
+from ssw_linkage.local_services import MailSink
+
 ROOT = Path(__file__).resolve().parents[2]
+SENDER = "ssw-linkage@localhost"  # the From address of the mail the tests catch
 AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="ssw-airflow-home-"))
 (AIRFLOW_HOME / "passwords.json").write_text(json.dumps({OFFICER: PASSWORD}))
 os.environ.update(
@@ -78,42 +80,13 @@ def provision_dag(handover_desk):
     return bag.get_dag("ssw_monthly_provision")
 
 
-class MailSink:
-    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
-
-    def __init__(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.messages: list = []
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        from email import message_from_bytes, policy
-
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def to(self, address: str) -> list:
-        """The messages addressed to ``address``."""
-        return [m for m in self.messages if address in m["To"]]
-
-
 @pytest.fixture
 def mail(monkeypatch) -> Iterator[MailSink]:
-    sink = MailSink()
-    sink.controller.start()
-    extra = {"disable_ssl": True, "disable_tls": True, "from_email": "ssw-linkage@localhost"}
-    sink.connection = json.dumps({"conn_type": "smtp", "host": "127.0.0.1", "port": sink.port, "extra": extra})
-    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", sink.connection)
-    monkeypatch.setenv("AIRFLOW_VAR_SSW_ALERT_RECIPIENTS", "oncall@isa.example")
-    monkeypatch.setenv("AIRFLOW_VAR_SSW_MHLW_RECIPIENTS", MHLW)
-    try:
+    with MailSink() as sink:
+        monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", sink.connection(from_email=SENDER))
+        monkeypatch.setenv("AIRFLOW_VAR_SSW_ALERT_RECIPIENTS", "oncall@isa.example")
+        monkeypatch.setenv("AIRFLOW_VAR_SSW_MHLW_RECIPIENTS", MHLW)
         yield sink
-    finally:
-        sink.controller.stop()
 
 
 @pytest.fixture

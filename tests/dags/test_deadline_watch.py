@@ -72,7 +72,7 @@ def test_a_mail_failure_fails_the_task_and_the_retry_sends_it(staging, mail, mon
     monkeypatch.setenv("AIRFLOW_VAR_SSW_STAGING_DIR", str(staging))
     monkeypatch.setenv("AIRFLOW_VAR_SSW_FIRST_MONTH", "2026-03")
     monkeypatch.setenv("AIRFLOW_VAR_SSW_ALERT_RECIPIENTS", "oncall@isa.example")
-    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", mail.connection)
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", mail.connection(from_email="ssw-linkage@localhost"))
     assert deadline_watch.watchdog("ssw_monthly_provision", now=now)["alerts_sent"] == 2
 
 

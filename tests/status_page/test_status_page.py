@@ -18,11 +18,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from processes import Component, free_port, wait_for
+from processes import Component, wait_for
 from sqlalchemy import text
 
 from ssw_linkage import source as source_db
 from ssw_linkage.delivery import HANDOVER, REJECTED, Delivery
+from ssw_linkage.local_services import free_port
 from ssw_linkage.months import DataMonth
 
 ROOT = Path(__file__).resolve().parents[2]
