@@ -118,7 +118,9 @@ def test_four_months_on_two_celery_workers_one_killed(databases, tmp_path, capsy
     sink = MailSink()
     sink.controller.start()
     staging = tmp_path / "staging"
-    topology = Topology(tmp_path / "airflow", metadata_url, source_url, staging, sink.port)
+    topology = Topology(
+        tmp_path / "airflow", metadata_url, source_url, staging, sink.connection(from_email="ssw-linkage@localhost")
+    )
     topology.root.mkdir()
     topology.shift_clock((alert_at - timedelta(hours=1) - datetime.now(UTC)).total_seconds())
     metadata = create_engine(metadata_url.replace("postgresql://", "postgresql+psycopg://"))

@@ -24,7 +24,7 @@ COMPOSE_ONLY = {"AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK", "SSW_EXTRA_CLOSURES"}
 
 
 def test_the_test_topology_sets_what_the_compose_services_set(tmp_path):
-    topology = Topology(tmp_path, "postgresql://postgres@127.0.0.1/m", "postgresql://s@h/s", tmp_path, 25)
+    topology = Topology(tmp_path, "postgresql://postgres@127.0.0.1/m", "postgresql://s@h/s", tmp_path, "{}")
     ours = {k for k in topology.common_env(tmp_path) if k.startswith(("AIRFLOW__", "AIRFLOW_CONN_", "AIRFLOW_VAR_"))}
     services = load()["services"]
     for name in AIRFLOW_SERVICES:

@@ -43,7 +43,7 @@ class Topology:
     metadata_url: str  # postgresql://… of a fresh database
     source_url: str
     staging: Path
-    smtp_port: int
+    smtp_connection: str  # Airflow's smtp_default connection (JSON): the test's mail sink
     worker_names: tuple[str, ...] = ("w1", "w2")
     components: dict[str, Component] = field(default_factory=dict)
     peak_total_rss: int = 0
@@ -66,7 +66,6 @@ class Topology:
 
     def common_env(self, home: Path) -> dict[str, str]:
         db = self.metadata_url.split("://", 1)[1]
-        smtp_extra = {"disable_ssl": True, "disable_tls": True, "from_email": "ssw-linkage@localhost"}
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "SSW_"))}
         env.update(
             PATH=f"{BIN}:{env.get('PATH', '')}",
@@ -104,9 +103,7 @@ class Topology:
             AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()),
             AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()),
             AIRFLOW_CONN_SSW_SOURCE=self.source_url,
-            AIRFLOW_CONN_SMTP_DEFAULT=json.dumps(
-                {"conn_type": "smtp", "host": "127.0.0.1", "port": self.smtp_port, "extra": smtp_extra}
-            ),
+            AIRFLOW_CONN_SMTP_DEFAULT=self.smtp_connection,
             AIRFLOW_VAR_SSW_STAGING_DIR=str(self.staging),
             AIRFLOW_VAR_SSW_NOTICE_DIR=str(self.staging / "notices"),
             AIRFLOW_VAR_SSW_ALERT_RECIPIENTS="oncall@isa.example",
